@@ -1,0 +1,39 @@
+"""Apply a set of field changes to a model instance and describe what changed."""
+
+from typing import Any
+
+from django.db import models
+
+
+def _display(instance: models.Model, field: models.Field, value: Any) -> Any:
+    """A JSON-friendly rendering of `value` for history rows."""
+    if value is None:
+        return None
+    if isinstance(field, models.ForeignKey):
+        related = getattr(instance, field.name)
+        return str(related) if related is not None else None
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def apply_changes(instance: models.Model, changes: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set `changes` on `instance`; return {field: [old, new]} for fields whose value changed.
+
+    Values are shown as people read them (labels for choices, names for related objects).
+    The instance is not saved.
+    """
+    diff: dict[str, list[Any]] = {}
+    for name, new in changes.items():
+        field = instance._meta.get_field(name)
+        attname = field.attname
+        old_raw = getattr(instance, attname)
+        new_raw = new.pk if isinstance(new, models.Model) else new
+        if old_raw == new_raw:
+            continue
+        old_shown = _display(instance, field, old_raw)
+        setattr(instance, name, new)
+        diff[name] = [old_shown, _display(instance, field, getattr(instance, attname))]
+    return diff

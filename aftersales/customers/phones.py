@@ -1,0 +1,45 @@
+"""Phone numbers: one canonical spelling so that a caller is found however it was typed.
+
+"138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "0086 13800138000" and
+"8613800138000" all become "+8613800138000"; "(010) 6552-9988" becomes "+861065529988".
+A number that cannot be parsed keeps its digits, so it is still found by them.
+"""
+
+import re
+
+import phonenumbers
+from django.conf import settings
+
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def digits(raw: str) -> str:
+    return _NON_DIGITS.sub("", raw or "")
+
+
+def normalize_phone(raw: str, region: str | None = None) -> str:
+    """Return the E.164 form of `raw`, its bare digits if not a valid number, or ''."""
+    raw = (raw or "").strip()
+    only_digits = digits(raw)
+    if not only_digits:
+        return ""
+    region = region or settings.PHONE_DEFAULT_REGION
+    candidates = [raw]
+    # People often write the country code without '+' or '00' ("86 138...").
+    country_code = str(phonenumbers.country_code_for_region(region))
+    if not raw.startswith(("+", "00")) and only_digits.startswith(country_code):
+        candidates.append("+" + only_digits)
+    for candidate in candidates:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return only_digits
+
+
+def looks_like_phone(query: str) -> bool:
+    """True when a search box entry is mostly a number (digits, spaces, + - ( ))."""
+    query = query.strip()
+    return len(digits(query)) >= 4 and not re.search(r"[^\d\s+\-()]", query)

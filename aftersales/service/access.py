@@ -1,0 +1,121 @@
+"""Who may see and change which request, customer and unit. Checked on the server, always.
+
+- Back office (administrator, service manager, agent, dispatcher): everything.
+- Technician: requests assigned to them or to their service center.
+- Partner staff: only their own service center's requests.
+- Customer: only their own customer's requests and units, and only public timeline entries.
+Field roles see the customers and units of the requests they can see, read-only.
+"""
+
+from django.db.models import Q, QuerySet
+
+from aftersales.accounts.roles import Role
+from aftersales.assets.models import Unit
+from aftersales.customers.models import Customer
+from aftersales.service.choices import Status, Visibility
+from aftersales.service.models import ServiceRequest
+
+# Fields that people in the field may change on a request they work on; the rest
+# (priority, routing, customer) belongs to the back office.
+FIELD_EDITABLE = frozenset({"diagnosis", "fault_codes", "description"})
+PARTNER_EDITABLE = FIELD_EDITABLE | {"assignee"}
+
+
+def _role(user) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return Role.ADMIN if user.is_superuser else user.role
+
+
+def visible_requests(user, queryset: QuerySet | None = None) -> QuerySet[ServiceRequest]:
+    queryset = ServiceRequest.objects.all() if queryset is None else queryset
+    role = _role(user)
+    if role is None:
+        return queryset.none()
+    if user.is_back_office:
+        return queryset
+    if role == Role.TECHNICIAN:
+        mine = Q(assignee=user)
+        if user.service_center_id:
+            mine |= Q(service_center_id=user.service_center_id)
+        return queryset.filter(mine)
+    if role == Role.PARTNER:
+        if not user.service_center_id:
+            return queryset.none()
+        return queryset.filter(service_center_id=user.service_center_id)
+    if role == Role.CUSTOMER and user.customer_id:
+        return queryset.filter(customer_id=user.customer_id)
+    return queryset.none()
+
+
+def visible_customers(user, queryset: QuerySet | None = None) -> QuerySet[Customer]:
+    queryset = Customer.objects.all() if queryset is None else queryset
+    if _role(user) is None:
+        return queryset.none()
+    if user.is_back_office:
+        return queryset
+    if user.role == Role.CUSTOMER:
+        return queryset.filter(pk=user.customer_id) if user.customer_id else queryset.none()
+    return queryset.filter(pk__in=visible_requests(user).values("customer_id"))
+
+
+def visible_units(user, queryset: QuerySet | None = None) -> QuerySet[Unit]:
+    queryset = Unit.objects.all() if queryset is None else queryset
+    if _role(user) is None:
+        return queryset.none()
+    if user.is_back_office:
+        return queryset
+    if user.role == Role.CUSTOMER:
+        return queryset.filter(customer_id=user.customer_id) if user.customer_id else queryset.none()
+    return queryset.filter(pk__in=visible_requests(user).exclude(unit=None).values("unit_id"))
+
+
+def can_view(user, request: ServiceRequest) -> bool:
+    return visible_requests(user).filter(pk=request.pk).exists()
+
+
+def can_manage_customers(user) -> bool:
+    """Create and edit customers, contacts and units."""
+    return _role(user) is not None and user.is_back_office
+
+
+def editable_fields(user, request: ServiceRequest) -> frozenset[str]:
+    role = _role(user)
+    if role is None or role == Role.CUSTOMER:
+        return frozenset()
+    if user.is_back_office:
+        return frozenset(ALL_EDITABLE)
+    return PARTNER_EDITABLE if role == Role.PARTNER else FIELD_EDITABLE
+
+
+def can_transition(user, request: ServiceRequest, target: str) -> bool:
+    role = _role(user)
+    if role is None:
+        return False
+    if role == Role.CUSTOMER:
+        # A customer may withdraw their own request until we have started on it.
+        return (
+            request.customer_id == user.customer_id
+            and request.status == Status.NEW
+            and target == Status.CANCELLED
+        )
+    if user.is_back_office:
+        return True
+    return target != Status.CANCELLED
+
+
+def comment_visibilities(user) -> tuple[str, ...]:
+    """Customers write only messages; staff write messages and internal notes."""
+    if _role(user) == Role.CUSTOMER:
+        return (Visibility.PUBLIC,)
+    return (Visibility.INTERNAL, Visibility.PUBLIC)
+
+
+def sees_internal(user) -> bool:
+    return _role(user) not in (None, Role.CUSTOMER)
+
+
+ALL_EDITABLE = (
+    "customer", "contact", "unit", "channel", "kind", "subject", "description", "priority",
+    "diagnosis", "fault_codes", "assignee", "team", "service_center", "received_at",
+)

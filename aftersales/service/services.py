@@ -1,0 +1,450 @@
+"""Use cases of a service request: create, edit, move through the workflow, comment, attach.
+
+Each public function checks who may do it (`check_*`), then changes the request and
+appends its timeline event in one transaction. Views, the API and commands call these;
+they hold no rules of their own.
+"""
+
+import datetime
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.roles import Role
+from aftersales.core.changes import apply_changes
+from aftersales.core.counters import next_value
+from aftersales.core.errors import Conflict, DomainError, NotAllowed
+from aftersales.core.uploads import check_upload
+from aftersales.service import access, workflow
+from aftersales.service.choices import (
+    CallDirection,
+    Channel,
+    EventKind,
+    ResolutionType,
+    Status,
+    Visibility,
+)
+from aftersales.service.deadlines import compute_deadlines
+from aftersales.service.models import Attachment, ServiceRequest, TimelineEvent
+
+# A request may be logged a little "in the future" when clocks disagree; more is a mistake.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def request_number(when: datetime.datetime) -> str:
+    """SR-<year>-<six or more digits>, counted per year in the local time zone."""
+    year = timezone.localtime(when).year
+    return f"SR-{year}-{next_value(f'SR-{year}'):06d}"
+
+
+def _event(request, kind, actor, *, body="", visibility=Visibility.INTERNAL, data=None, at=None):
+    return TimelineEvent.objects.create(
+        request=request,
+        kind=kind,
+        actor=actor,
+        body=body,
+        visibility=visibility,
+        data=data or {},
+        created_at=at or timezone.now(),
+    )
+
+
+def _check_relations(request: ServiceRequest) -> None:
+    """The unit and contact must belong to the request's customer."""
+    errors = {}
+    if request.unit_id and request.unit.customer_id != request.customer_id:
+        errors["unit"] = _("Unit %(serial)s belongs to another customer (%(owner)s).") % {
+            "serial": request.unit.serial_number,
+            "owner": request.unit.customer,
+        }
+    if request.contact_id and request.contact.customer_id != request.customer_id:
+        errors["contact"] = _("This contact belongs to another customer.")
+    if request.received_at and request.received_at > timezone.now() + CLOCK_SKEW:
+        errors["received_at"] = _("The time the customer reached us cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_assignee(actor, request: ServiceRequest) -> None:
+    assignee = request.assignee
+    if assignee is None:
+        return
+    if not assignee.is_active or assignee.role == Role.CUSTOMER:
+        raise DomainError(
+            _("%(user)s cannot be assigned requests.") % {"user": assignee}, field="assignee"
+        )
+    if (
+        actor is not None
+        and actor.role == Role.PARTNER
+        and not actor.is_superuser
+        and assignee.service_center_id != actor.service_center_id
+    ):
+        raise NotAllowed(
+            _("Partner staff can assign only people of their own service center."),
+            field="assignee",
+        )
+
+
+# --- Create ---------------------------------------------------------------------------
+
+
+def check_create(actor, customer) -> None:
+    if actor is None:
+        return
+    role = Role.ADMIN if actor.is_superuser else actor.role
+    if actor.is_back_office:
+        return
+    if role == Role.CUSTOMER and actor.customer_id == customer.pk:
+        return
+    raise NotAllowed(_("You may not open requests for this customer."))
+
+
+@transaction.atomic
+def create_request(
+    *,
+    actor,
+    customer,
+    subject: str,
+    channel: str,
+    fault_codes: Iterable = (),
+    **fields,
+) -> ServiceRequest:
+    """Open a request. `received_at` defaults to now; it may be earlier for a call logged late."""
+    check_create(actor, customer)
+    if actor is not None and actor.role == Role.CUSTOMER and not actor.is_superuser:
+        # Customers cannot route or prioritise their own requests.
+        fields = {k: v for k, v in fields.items() if k in ("unit", "kind", "description", "contact")}
+        channel = channel if channel in (Channel.PORTAL, Channel.API) else Channel.PORTAL
+    now = timezone.now()
+    request = ServiceRequest(
+        customer=customer, subject=subject, channel=channel, created_by=actor, created_at=now,
+        **fields,
+    )
+    request.received_at = request.received_at or now
+    request.full_clean(exclude=["number"])
+    _check_relations(request)
+    _check_assignee(actor, request)
+    request.response_due_at, request.resolution_due_at = compute_deadlines(
+        request.received_at, request.priority
+    )
+    if request.assignee_id:
+        request.status = Status.ASSIGNED
+    request.number = request_number(now)
+    request.save()
+    if fault_codes:
+        request.fault_codes.set(fault_codes)
+    _event(
+        request,
+        EventKind.CREATED,
+        actor,
+        body=request.description,
+        visibility=Visibility.PUBLIC,
+        data={"channel": request.channel, "status": request.status},
+        at=now,
+    )
+    return request
+
+
+# --- Edit -----------------------------------------------------------------------------
+
+
+def _locked(request: ServiceRequest, expected_version: int | None) -> ServiceRequest:
+    """Re-read the request under a row lock and refuse if someone changed it meanwhile."""
+    current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if expected_version is not None and current.version != int(expected_version):
+        raise Conflict(
+            _(
+                "Someone else changed request %(number)s while you were editing it. "
+                "Reload the page to see their changes, then make yours again."
+            )
+            % {"number": current.number},
+            code="stale_version",
+        )
+    return current
+
+
+def _save(request: ServiceRequest, fields: Iterable[str]) -> None:
+    request.version += 1
+    request.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def check_update(actor, request: ServiceRequest, names: Iterable[str]) -> None:
+    if not access.can_view(actor, request):
+        raise NotAllowed(_("You may not change this request."))
+    allowed = access.editable_fields(actor, request)
+    refused = sorted(set(names) - allowed)
+    if refused:
+        raise NotAllowed(
+            _("You may not change: %(fields)s.")
+            % {
+                "fields": ", ".join(
+                    str(ServiceRequest._meta.get_field(name).verbose_name) for name in refused
+                )
+            },
+            field=refused[0],
+        )
+
+
+@transaction.atomic
+def update_request(
+    request: ServiceRequest, *, actor, expected_version: int | None = None, **changes
+) -> ServiceRequest:
+    """Change details of a request; one timeline event lists what changed, old and new."""
+    check_update(actor, request, changes)
+    request = _locked(request, expected_version)
+    fault_codes = changes.pop("fault_codes", None)
+    diff = apply_changes(request, changes)
+    if fault_codes is not None:
+        old = sorted(str(code) for code in request.fault_codes.all())
+        new = sorted(str(code) for code in fault_codes)
+        if old != new:
+            request.fault_codes.set(fault_codes)
+            diff["fault_codes"] = [", ".join(old), ", ".join(new)]
+    if not diff:
+        return request
+    request.full_clean(exclude=["number"])
+    _check_relations(request)
+    if "assignee" in diff:
+        _check_assignee(actor, request)
+    to_save = [name for name in diff if name != "fault_codes"]
+    if {"priority", "received_at"} & diff.keys():
+        request.response_due_at, request.resolution_due_at = compute_deadlines(
+            request.received_at, request.priority
+        )
+        to_save += ["response_due_at", "resolution_due_at"]
+    _save(request, to_save)
+    _event(request, EventKind.FIELDS, actor, data={"changes": diff})
+    return request
+
+
+# --- Workflow -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    target: str
+    label: str
+    needs_assignee: bool
+    needs_resolution: bool
+    needs_reason: bool
+
+
+def available_transitions(actor, request: ServiceRequest) -> list[Transition]:
+    """The moves this user may make now, for buttons and for the API's error messages."""
+    moves = []
+    for target in workflow.next_statuses(request.status):
+        if access.can_transition(actor, request, target):
+            move = workflow.Move(request.status, target)
+            moves.append(
+                Transition(
+                    target=target,
+                    label=move.label,
+                    needs_assignee=move.needs_assignee,
+                    needs_resolution=move.needs_resolution,
+                    needs_reason=move.needs_reason,
+                )
+            )
+    return moves
+
+
+def check_transition(actor, request: ServiceRequest, target: str) -> workflow.Move:
+    if target not in Status.values:
+        raise DomainError(
+            _("%(status)s is not a status. Use one of: %(statuses)s.")
+            % {"status": target, "statuses": ", ".join(Status.values)},
+            field="to",
+        )
+    if not workflow.is_allowed(request.status, target):
+        allowed = [str(Status(s).label) for s in workflow.next_statuses(request.status)]
+        raise DomainError(
+            _("A request that is %(current)s cannot become %(target)s. Next can be: %(allowed)s.")
+            % {
+                "current": Status(request.status).label,
+                "target": Status(target).label,
+                "allowed": ", ".join(allowed) or _("nothing (it is finished)"),
+            },
+            code="illegal_transition",
+            field="to",
+        )
+    if not access.can_view(actor, request) or not access.can_transition(actor, request, target):
+        raise NotAllowed(
+            _("You may not move this request to %(target)s.") % {"target": Status(target).label}
+        )
+    return workflow.Move(request.status, target)
+
+
+@transaction.atomic
+def transition(
+    request: ServiceRequest,
+    *,
+    actor,
+    to: str,
+    note: str = "",
+    assignee=None,
+    resolution_type: str = "",
+    resolution_summary: str = "",
+    expected_version: int | None = None,
+) -> ServiceRequest:
+    """Move `request` to status `to`, checking the workflow and what the move needs."""
+    request = _locked(request, expected_version)
+    move = check_transition(actor, request, to)
+    note = (note or "").strip()
+    changed = ["status"]
+    data = {"from": request.status, "to": to}
+
+    if assignee is not None and assignee.pk != request.assignee_id:
+        request.assignee = assignee
+        _check_assignee(actor, request)
+        changed.append("assignee")
+        data["assignee"] = str(assignee)
+    if move.needs_assignee and request.assignee_id is None:
+        if to == Status.IN_PROGRESS and actor is not None and actor.role != Role.CUSTOMER:
+            request.assignee = actor  # "Start work" on an unassigned request takes it.
+            changed.append("assignee")
+            data["assignee"] = str(actor)
+        else:
+            raise DomainError(
+                _("Choose who the request is assigned to."), code="assignee_required",
+                field="assignee",
+            )
+    if move.clears_assignee:
+        request.assignee = None
+        changed.append("assignee")
+    if move.needs_reason and not note:
+        raise DomainError(
+            _("Say why the request is cancelled.") if to == Status.CANCELLED
+            else _("Say why the request is reopened."),
+            code="reason_required",
+            field="note",
+        )
+    now = timezone.now()
+    if move.needs_resolution:
+        resolution_summary = (resolution_summary or "").strip()
+        if resolution_type not in ResolutionType.values:
+            raise DomainError(
+                _("Choose how the request was resolved."), code="resolution_required",
+                field="resolution_type",
+            )
+        if not resolution_summary:
+            raise DomainError(
+                _("Describe the solution for the customer's record."),
+                code="resolution_required",
+                field="resolution_summary",
+            )
+        request.resolution_type = resolution_type
+        request.resolution_summary = resolution_summary
+        request.resolved_at = now
+        changed += ["resolution_type", "resolution_summary", "resolved_at"]
+        data["resolution_type"] = resolution_type
+    if to == Status.CLOSED:
+        request.closed_at = now
+        changed.append("closed_at")
+    if to == Status.CANCELLED:
+        request.cancel_reason = note
+        changed.append("cancel_reason")
+    if move.is_reopen:
+        request.reopen_count += 1
+        request.resolved_at = None
+        request.closed_at = None
+        changed += ["reopen_count", "resolved_at", "closed_at"]
+        data["reopened"] = True
+
+    request.status = to
+    _save(request, list(dict.fromkeys(changed)))
+    _event(
+        request,
+        EventKind.STATUS,
+        actor,
+        body=resolution_summary if move.needs_resolution else note,
+        # Status changes are news for the customer; the reason text stays with them.
+        visibility=Visibility.PUBLIC,
+        data=data,
+        at=now,
+    )
+    return request
+
+
+# --- Conversation ---------------------------------------------------------------------
+
+
+def check_comment(actor, request: ServiceRequest, visibility: str) -> None:
+    if not access.can_view(actor, request):
+        raise NotAllowed(_("You may not comment on this request."))
+    if visibility not in access.comment_visibilities(actor):
+        raise NotAllowed(_("You may not write internal notes."))
+
+
+def add_comment(
+    request: ServiceRequest, *, actor, body: str, visibility: str = Visibility.INTERNAL
+) -> TimelineEvent:
+    check_comment(actor, request, visibility)
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Write something before sending."), field="body")
+    with transaction.atomic():
+        ServiceRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
+        return _event(request, EventKind.COMMENT, actor, body=body, visibility=visibility)
+
+
+def log_call(
+    request: ServiceRequest,
+    *,
+    actor,
+    body: str,
+    direction: str = CallDirection.INBOUND,
+    duration_minutes: int | None = None,
+    at: datetime.datetime | None = None,
+) -> TimelineEvent:
+    """Record a phone call with the customer on the request's timeline (internal)."""
+    check_comment(actor, request, Visibility.INTERNAL)
+    if direction not in CallDirection.values:
+        raise DomainError(_("Say whether the call was incoming or outgoing."), field="direction")
+    if duration_minutes is not None and duration_minutes < 0:
+        raise DomainError(_("A call cannot last less than zero minutes."), field="duration_minutes")
+    data = {"direction": direction}
+    if duration_minutes is not None:
+        data["duration_minutes"] = duration_minutes
+    with transaction.atomic():
+        return _event(request, EventKind.CALL, actor, body=(body or "").strip(), data=data, at=at)
+
+
+@transaction.atomic
+def add_attachment(
+    request: ServiceRequest, *, actor, upload, visibility: str = Visibility.INTERNAL
+) -> Attachment:
+    check_comment(actor, request, visibility)
+    checked = check_upload(upload)
+    event = _event(
+        request,
+        EventKind.ATTACHMENT,
+        actor,
+        body=checked.name,
+        visibility=visibility,
+        data={"name": checked.name, "size": checked.size, "content_type": checked.content_type},
+    )
+    attachment = Attachment(
+        request=request,
+        event=event,
+        token=secrets.token_hex(16),
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        visibility=visibility,
+        uploaded_by=actor,
+    )
+    attachment.file.save(attachment.token, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def timeline(actor, request: ServiceRequest):
+    """The request's events this user may read, oldest first, with actors and attachments."""
+    events = request.events.select_related("actor", "attachment")
+    if not access.sees_internal(actor):
+        events = events.filter(visibility=Visibility.PUBLIC)
+    return events

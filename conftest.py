@@ -1,0 +1,24 @@
+"""Root pytest configuration: shared fixtures and the browser-test switch."""
+
+import os
+
+import pytest
+
+pytest_plugins = ["aftersales.testing.fixtures", "aftersales.testing.browser"]
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that tests
+# make beside it are still synchronous, so Django's async-safety guard must stand aside.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read English messages unless they ask for Chinese (Accept-Language: zh-hans)."""
+    settings.LANGUAGE_CODE = "en"
+
