@@ -21,4 +21,3 @@ def _media_root(settings, tmp_path):
 def _english_by_default(settings):
     """Tests read English messages unless they ask for Chinese (Accept-Language: zh-hans)."""
     settings.LANGUAGE_CODE = "en"
-

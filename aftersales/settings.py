@@ -84,7 +84,9 @@ TEMPLATES = [
 # --- Database ----------------------------------------------------------------
 # SQLite is the embedded default; DATABASE_URL=postgres://... selects PostgreSQL.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait
     # for each other (up to `timeout` seconds) instead of failing with "database is locked";

@@ -41,7 +41,9 @@ class Team(models.Model):
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    teams = models.ManyToManyField(Team, verbose_name=_("teams"), blank=True, related_name="members")
+    teams = models.ManyToManyField(
+        Team, verbose_name=_("teams"), blank=True, related_name="members"
+    )
     service_center = models.ForeignKey(
         "field.ServiceCenter",
         verbose_name=_("service center"),
@@ -78,7 +80,9 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         if self.role == Role.PARTNER and not self.service_center_id:
-            raise ValidationError({"service_center": _("Partner staff must belong to a service center.")})
+            raise ValidationError(
+                {"service_center": _("Partner staff must belong to a service center.")}
+            )
         if self.role == Role.CUSTOMER and not self.customer_id:
             raise ValidationError({"customer": _("A customer login must be linked to a customer.")})
 

@@ -35,7 +35,9 @@ class Unit(models.Model):
     )
     purchased_on = models.DateField(_("purchase date"), null=True, blank=True)
     sales_channel = models.CharField(
-        _("sales channel or dealer"), max_length=100, blank=True,
+        _("sales channel or dealer"),
+        max_length=100,
+        blank=True,
         help_text=_("Where it was bought: a dealer, a shop, an online store."),
     )
     invoice_number = models.CharField(_("invoice number"), max_length=64, blank=True)

@@ -12,8 +12,13 @@ from aftersales.core.errors import DomainError
 from aftersales.customers.models import Customer
 
 EDITABLE_FIELDS = (
-    "product", "purchased_on", "sales_channel", "invoice_number", "delivered_on",
-    "installed_on", "notes",
+    "product",
+    "purchased_on",
+    "sales_channel",
+    "invoice_number",
+    "delivered_on",
+    "installed_on",
+    "notes",
 )
 
 
@@ -75,7 +80,11 @@ def update_unit(unit: Unit, *, actor=None, **changes) -> Unit:
 
 @transaction.atomic
 def transfer_ownership(
-    unit: Unit, new_owner: Customer, *, actor=None, effective_on: datetime.date | None = None,
+    unit: Unit,
+    new_owner: Customer,
+    *,
+    actor=None,
+    effective_on: datetime.date | None = None,
     reason: str = "",
 ) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)

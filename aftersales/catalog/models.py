@@ -101,7 +101,9 @@ class FaultCode(models.Model):
     class Meta:
         ordering = ["category__code", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["category", "code"], name="faultcode_unique_per_category")
+            models.UniqueConstraint(
+                fields=["category", "code"], name="faultcode_unique_per_category"
+            )
         ]
         verbose_name = _("fault code")
         verbose_name_plural = _("fault codes")

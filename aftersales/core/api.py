@@ -28,7 +28,9 @@ def _first_message(errors) -> str:
         for field, value in errors.items():
             message = _first_message(value)
             if message:
-                return message if field in ("non_field_errors", "__all__") else f"{field}: {message}"
+                return (
+                    message if field in ("non_field_errors", "__all__") else f"{field}: {message}"
+                )
         return ""
     if isinstance(errors, list | tuple):
         return _first_message(errors[0]) if errors else ""
@@ -42,7 +44,9 @@ def exception_handler(exc, context):
             body["errors"] = {exc.field: [str(exc.message)]}
         return Response(body, status=exc.status)
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(errors)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -53,7 +57,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
         response.data = {
             "detail": _first_message(errors) or _("The request is not valid."),
             "code": "invalid",

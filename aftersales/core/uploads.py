@@ -30,9 +30,7 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
 }
 TEXT_EXTENSIONS = {".txt": "text/plain", ".log": "text/plain", ".csv": "text/csv"}
 # Shown inline in the browser; everything else is downloaded.
-INLINE_TYPES = frozenset(
-    {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
-)
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"})
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,11 @@ def check_upload(upload, max_bytes: int | None = None) -> CheckedUpload:
     if upload.size > max_bytes:
         raise DomainError(
             _("The file %(name)s is %(size)s; the limit is %(limit)s.")
-            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            % {
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(max_bytes),
+            },
             code="file_too_large",
         )
     upload.seek(0)

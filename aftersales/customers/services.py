@@ -8,7 +8,16 @@ from aftersales.customers.models import Contact, Customer, CustomerEvent
 from aftersales.customers.phones import digits, looks_like_phone, normalize_phone
 
 EDITABLE_FIELDS = (
-    "kind", "name", "phone", "email", "province", "city", "district", "address", "language", "notes",
+    "kind",
+    "name",
+    "phone",
+    "email",
+    "province",
+    "city",
+    "district",
+    "address",
+    "language",
+    "notes",
 )
 
 
@@ -28,7 +37,9 @@ def search_customers(query: str, queryset: QuerySet[Customer] | None = None) -> 
             match = Q(phone_normalized=normalized) | Q(contacts__phone_normalized=normalized)
         else:
             part = digits(query)
-            match = Q(phone_normalized__contains=part) | Q(contacts__phone_normalized__contains=part)
+            match = Q(phone_normalized__contains=part) | Q(
+                contacts__phone_normalized__contains=part
+            )
         return queryset.filter(match).distinct()
     match = Q(name__icontains=query) | Q(contacts__name__icontains=query)
     if "@" in query:

@@ -66,7 +66,9 @@ def visible_units(user, queryset: QuerySet | None = None) -> QuerySet[Unit]:
     if user.is_back_office:
         return queryset
     if user.role == Role.CUSTOMER:
-        return queryset.filter(customer_id=user.customer_id) if user.customer_id else queryset.none()
+        return (
+            queryset.filter(customer_id=user.customer_id) if user.customer_id else queryset.none()
+        )
     return queryset.filter(pk__in=visible_requests(user).exclude(unit=None).values("unit_id"))
 
 
@@ -116,6 +118,18 @@ def sees_internal(user) -> bool:
 
 
 ALL_EDITABLE = (
-    "customer", "contact", "unit", "channel", "kind", "subject", "description", "priority",
-    "diagnosis", "fault_codes", "assignee", "team", "service_center", "received_at",
+    "customer",
+    "contact",
+    "unit",
+    "channel",
+    "kind",
+    "subject",
+    "description",
+    "priority",
+    "diagnosis",
+    "fault_codes",
+    "assignee",
+    "team",
+    "service_center",
+    "received_at",
 )

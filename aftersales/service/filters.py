@@ -108,8 +108,10 @@ class ServiceRequestFilter(django_filters.FilterSet):
     def filter_open(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(
-            status__in=OPEN_STATUSES
+        return (
+            queryset.filter(status__in=OPEN_STATUSES)
+            if value
+            else queryset.exclude(status__in=OPEN_STATUSES)
         )
 
     def filter_overdue(self, queryset, name, value):

@@ -118,11 +118,17 @@ def create_request(
     check_create(actor, customer)
     if actor is not None and actor.role == Role.CUSTOMER and not actor.is_superuser:
         # Customers cannot route or prioritise their own requests.
-        fields = {k: v for k, v in fields.items() if k in ("unit", "kind", "description", "contact")}
+        fields = {
+            k: v for k, v in fields.items() if k in ("unit", "kind", "description", "contact")
+        }
         channel = channel if channel in (Channel.PORTAL, Channel.API) else Channel.PORTAL
     now = timezone.now()
     request = ServiceRequest(
-        customer=customer, subject=subject, channel=channel, created_by=actor, created_at=now,
+        customer=customer,
+        subject=subject,
+        channel=channel,
+        created_by=actor,
+        created_at=now,
         **fields,
     )
     request.received_at = request.received_at or now
@@ -309,7 +315,8 @@ def transition(
             data["assignee"] = str(actor)
         else:
             raise DomainError(
-                _("Choose who the request is assigned to."), code="assignee_required",
+                _("Choose who the request is assigned to."),
+                code="assignee_required",
                 field="assignee",
             )
     if move.clears_assignee:
@@ -317,7 +324,8 @@ def transition(
         changed.append("assignee")
     if move.needs_reason and not note:
         raise DomainError(
-            _("Say why the request is cancelled.") if to == Status.CANCELLED
+            _("Say why the request is cancelled.")
+            if to == Status.CANCELLED
             else _("Say why the request is reopened."),
             code="reason_required",
             field="note",
@@ -327,7 +335,8 @@ def transition(
         resolution_summary = (resolution_summary or "").strip()
         if resolution_type not in ResolutionType.values:
             raise DomainError(
-                _("Choose how the request was resolved."), code="resolution_required",
+                _("Choose how the request was resolved."),
+                code="resolution_required",
                 field="resolution_type",
             )
         if not resolution_summary:
