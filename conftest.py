@@ -18,6 +18,15 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Tests serve static files from the source folders; no collectstatic manifest needed."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Tests read English messages unless they ask for Chinese (Accept-Language: zh-hans)."""
     settings.LANGUAGE_CODE = "en"

@@ -1,0 +1,82 @@
+"""Badges for status, priority and time left, so every page shows them the same way."""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+
+from aftersales.service.choices import PRIORITY_COLOURS, STATUS_COLOURS, Priority, Status
+
+register = template.Library()
+
+SOON = datetime.timedelta(hours=4)
+
+
+@register.simple_tag
+def status_badge(status: str):
+    colour = STATUS_COLOURS.get(status, "secondary")
+    text = "text-dark border" if colour == "light" else ""
+    return format_html(
+        '<span class="badge text-bg-{} {}" data-status="{}">{}</span>',
+        colour,
+        text,
+        status,
+        Status(status).label,
+    )
+
+
+@register.simple_tag
+def priority_badge(priority: str):
+    return format_html(
+        '<span class="badge rounded-pill text-bg-{}">{}</span>',
+        PRIORITY_COLOURS.get(priority, "secondary"),
+        Priority(priority).label,
+    )
+
+
+@register.simple_tag
+def due_badge(request):
+    """Time left until the resolution deadline of an open request, coloured by urgency."""
+    due = request.resolution_due_at
+    if not due or not request.is_open:
+        return ""
+    now = timezone.now()
+    if due < now:
+        return format_html(
+            '<span class="overdue" title="{}"><i class="bi bi-alarm"></i> {}</span>',
+            timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+            _("%(time)s overdue") % {"time": timesince(due, now, depth=1)},
+        )
+    css = "text-warning-emphasis fw-semibold" if due - now < SOON else "text-body-secondary"
+    return format_html(
+        '<span class="{}" title="{}">{}</span>',
+        css,
+        timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+        _("%(time)s left") % {"time": timeuntil(due, now, depth=1)},
+    )
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """The translated label of a ServiceRequest field, for 'what changed' lines."""
+    from aftersales.service.models import ServiceRequest
+
+    try:
+        return str(ServiceRequest._meta.get_field(name).verbose_name).capitalize()
+    except Exception:  # noqa: BLE001 - an unknown name is shown as it is
+        return name
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    from aftersales.service.choices import Channel
+
+    return str(Channel(value).label) if value in Channel.values else value

@@ -1,0 +1,11 @@
+"""The staff web UI. Each app contributes its pages in `<app>/urls.py`."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("aftersales.core.urls")),
+    path("accounts/", include("aftersales.accounts.urls")),
+    path("requests/", include(("aftersales.service.urls", "service"))),
+    path("customers/", include(("aftersales.customers.urls", "customers"))),
+    path("units/", include(("aftersales.assets.urls", "assets"))),
+]
