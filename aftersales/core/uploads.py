@@ -1,5 +1,6 @@
 """Checks on uploaded files: the content (not the name) decides the type, and size is capped."""
 
+import codecs
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -40,12 +41,15 @@ class CheckedUpload:
     size: int
 
 
-def _is_text(head: bytes) -> bool:
+def _is_text(head: bytes, complete: bool) -> bool:
+    """Whether `head` (the whole file if `complete`, else its start) reads as text."""
     if b"\x00" in head:
         return False
     for encoding in ("utf-8", "gb18030"):
         try:
-            head.decode(encoding)
+            # The head of a longer file may end in the middle of a character (Chinese
+            # takes 2-4 bytes): decode it as a stream that may go on, not as a whole.
+            codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
             return True
         except UnicodeDecodeError:
             continue
@@ -73,7 +77,7 @@ def check_upload(upload, max_bytes: int | None = None) -> CheckedUpload:
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
-    if kind is None and extension in TEXT_EXTENSIONS and _is_text(head):
+    if kind is None and extension in TEXT_EXTENSIONS and _is_text(head, len(head) >= upload.size):
         content_type = TEXT_EXTENSIONS[extension]
     elif kind is not None and kind.mime in ALLOWED_TYPES:
         content_type = kind.mime
