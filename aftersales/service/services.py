@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -187,13 +187,17 @@ def check_update(actor, request: ServiceRequest, names: Iterable[str]) -> None:
     if refused:
         raise NotAllowed(
             _("You may not change: %(fields)s.")
-            % {
-                "fields": ", ".join(
-                    str(ServiceRequest._meta.get_field(name).verbose_name) for name in refused
-                )
-            },
+            % {"fields": ", ".join(_field_label(name) for name in refused)},
             field=refused[0],
         )
+
+
+def _field_label(name: str) -> str:
+    # A name that is no field at all (a client's typo) is refused like any other, not a crash.
+    try:
+        return str(ServiceRequest._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 @transaction.atomic
@@ -297,6 +301,10 @@ def transition(
     expected_version: int | None = None,
 ) -> ServiceRequest:
     """Move `request` to status `to`, checking the workflow and what the move needs."""
+    # Someone who cannot see the request is refused before anything else, so that neither
+    # a version conflict (its number) nor an illegal move (its status) tells them about it.
+    if not access.can_view(actor, request):
+        raise NotAllowed(_("You may not change this request."))
     request = _locked(request, expected_version)
     move = check_transition(actor, request, to)
     note = (note or "").strip()
@@ -304,6 +312,9 @@ def transition(
     data = {"from": request.status, "to": to}
 
     if assignee is not None and assignee.pk != request.assignee_id:
+        # Choosing the assignee in a move is routing, as in an edit: technicians may not
+        # hand requests to others ("Start work" below still lets them take one).
+        check_update(actor, request, ["assignee"])
         request.assignee = assignee
         _check_assignee(actor, request)
         changed.append("assignee")
