@@ -395,6 +395,10 @@ def transition(
 def check_comment(actor, request: ServiceRequest, visibility: str) -> None:
     if not access.can_view(actor, request):
         raise NotAllowed(_("You may not comment on this request."))
+    if visibility not in Visibility.values:
+        raise DomainError(
+            _("Choose an internal note or a message to the customer."), field="visibility"
+        )
     if visibility not in access.comment_visibilities(actor):
         raise NotAllowed(_("You may not write internal notes."))
 
@@ -426,6 +430,9 @@ def log_call(
         raise DomainError(_("Say whether the call was incoming or outgoing."), field="direction")
     if duration_minutes is not None and duration_minutes < 0:
         raise DomainError(_("A call cannot last less than zero minutes."), field="duration_minutes")
+    if at is not None and at > timezone.now() + CLOCK_SKEW:
+        # A future time would also keep the call at the bottom of the timeline for good.
+        raise DomainError(_("A call cannot be logged in the future."), field="at")
     data = {"direction": direction}
     if duration_minutes is not None:
         data["duration_minutes"] = duration_minutes
