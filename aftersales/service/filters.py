@@ -28,21 +28,28 @@ SORTS = {
     "-updated": ("-updated_at", "-id"),
     "number": ("number",),
     "-number": ("-number",),
-    "status": ("status", "-received_at", "-id"),
-    "-status": ("-status", "-received_at", "-id"),
+    "status": ("status_rank", "-received_at", "-id"),
+    "-status": ("-status_rank", "-received_at", "-id"),
     "priority": ("priority_rank", "-received_at", "-id"),
     "-priority": ("-priority_rank", "-received_at", "-id"),
 }
 DEFAULT_SORT = "-received"
 
 
-def with_priority_rank(queryset):
-    return queryset.annotate(
-        priority_rank=Case(
-            *[When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()],
-            output_field=IntegerField(),
-        )
+# Statuses sort in the order of the workflow (new … closed, cancelled last); their stored
+# values in alphabetical order ("assigned", "cancelled", "closed", …) mean nothing to people.
+STATUS_RANK = {value: rank for rank, value in enumerate(Status.values)}
+
+
+def _rank(field: str, ranks: dict[str, int]) -> Case:
+    return Case(
+        *[When(**{field: value}, then=Value(rank)) for value, rank in ranks.items()],
+        output_field=IntegerField(),
     )
+
+
+def with_priority_rank(queryset):
+    return queryset.annotate(priority_rank=_rank("priority", PRIORITY_RANK))
 
 
 def sort_requests(queryset, sort: str):
@@ -50,6 +57,8 @@ def sort_requests(queryset, sort: str):
     ordering = SORTS.get(sort or DEFAULT_SORT, SORTS[DEFAULT_SORT])
     if any("priority_rank" in field for field in ordering):
         queryset = with_priority_rank(queryset)
+    if any("status_rank" in field for field in ordering):
+        queryset = queryset.annotate(status_rank=_rank("status", STATUS_RANK))
     return queryset.order_by(*ordering)
 
 
