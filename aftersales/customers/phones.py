@@ -6,20 +6,32 @@ A number that cannot be parsed keeps its digits, so it is still found by them.
 """
 
 import re
+import unicodedata
 
 import phonenumbers
 from django.conf import settings
 
-_NON_DIGITS = re.compile(r"\D+")
+_NON_DIGITS = re.compile(r"\D+", re.ASCII)
+# An extension after the number: "010-6552 9988 转 8001", "分机 8001", "ext. 8001", "x8001".
+_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*\d+\s*$", re.IGNORECASE)
+
+
+def _halfwidth(raw: str) -> str:
+    # Chinese input methods often type full-width digits and signs ("（０１０）６５５２－９９８８");
+    # NFKC turns them into the ASCII ones.
+    return unicodedata.normalize("NFKC", raw or "")
 
 
 def digits(raw: str) -> str:
-    return _NON_DIGITS.sub("", raw or "")
+    return _NON_DIGITS.sub("", _halfwidth(raw))
 
 
 def normalize_phone(raw: str, region: str | None = None) -> str:
-    """Return the E.164 form of `raw`, its bare digits if not a valid number, or ''."""
-    raw = (raw or "").strip()
+    """Return the E.164 form of `raw`, its bare digits if not a valid number, or ''.
+
+    An extension is left out: a caller dials in through the switchboard's number.
+    """
+    raw = _EXTENSION.sub("", _halfwidth(raw).strip())
     only_digits = digits(raw)
     if not only_digits:
         return ""
@@ -41,5 +53,5 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
 
 def looks_like_phone(query: str) -> bool:
     """True when a search box entry is mostly a number (digits, spaces, + - ( ))."""
-    query = query.strip()
+    query = _halfwidth(query).strip()
     return len(digits(query)) >= 4 and not re.search(r"[^\d\s+\-()]", query)

@@ -1,5 +1,7 @@
 """Use cases for customers: find a caller, create and edit customers and contacts."""
 
+import re
+
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -37,9 +39,15 @@ def search_customers(query: str, queryset: QuerySet[Customer] | None = None) -> 
             match = Q(phone_normalized=normalized) | Q(contacts__phone_normalized=normalized)
         else:
             part = digits(query)
-            match = Q(phone_normalized__contains=part) | Q(
-                contacts__phone_normalized__contains=part
-            )
+            parts = {part}
+            if re.match(r"0[1-9]", part):
+                # Stored numbers carry no trunk "0" (010 6552 9988 is +86 10 6552 9988),
+                # so a partial "010 6552" is also looked for as "106552".
+                parts.add(part[1:])
+            match = Q()
+            for part in parts:
+                match |= Q(phone_normalized__contains=part)
+                match |= Q(contacts__phone_normalized__contains=part)
         return queryset.filter(match).distinct()
     match = Q(name__icontains=query) | Q(contacts__name__icontains=query)
     if "@" in query:
