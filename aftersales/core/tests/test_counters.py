@@ -1,0 +1,53 @@
+"""Counters for human-readable numbers: each value handed out once, also under races."""
+
+import pytest
+from django.db import transaction
+
+from aftersales.core.counters import next_value
+from aftersales.core.models import Counter
+from aftersales.testing.concurrency import needs_postgres, run_together
+
+
+def test_a_counter_starts_at_one_and_counts_up(db):
+    # when
+    values = [next_value("SR-2026") for _ in range(3)]
+
+    # then
+    assert values == [1, 2, 3]
+    assert Counter.objects.get(name="SR-2026").value == 3
+
+
+def test_counters_are_independent(db):
+    # given
+    next_value("SR-2026")
+    next_value("SR-2026")
+
+    # when / then
+    assert next_value("SR-2027") == 1
+    assert next_value("SR-2026") == 3
+
+
+def test_a_rolled_back_number_is_given_out_again(db):
+    # given a request that took number 1 and then failed
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert next_value("SR-2026") == 1
+        raise RuntimeError("the save failed")
+
+    # when / then
+    assert next_value("SR-2026") == 1
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_takers_never_get_the_same_value():
+    # given ten workers asking for numbers of a counter that does not exist yet
+    def take(_):
+        return [next_value("SR-2026") for _ in range(10)]
+
+    # when
+    results = run_together(take, [(i,) for i in range(10)])
+
+    # then
+    assert not [r for r in results if isinstance(r, BaseException)]
+    values = sorted(v for batch in results for v in batch)
+    assert values == list(range(1, 101))
