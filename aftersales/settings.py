@@ -183,6 +183,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several vocabularies share a field name ("kind", "status"); name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "aftersales.service.choices.Status",
+        "TicketKindEnum": "aftersales.service.choices.Kind",
+        "CustomerKindEnum": "aftersales.customers.models.CustomerKind",
+        "FaultKindEnum": "aftersales.catalog.models.FaultKind",
+        "UnitStatusEnum": "aftersales.assets.models.UnitStatus",
+        "WarrantyStatusEnum": "aftersales.warranty.services.STATUS_LABELS",
+    },
 }
 
 # --- Logging -----------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""JSON API of accounts: API tokens and the caller's own profile."""

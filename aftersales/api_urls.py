@@ -1,0 +1,30 @@
+"""The JSON API, version 1. Each app contributes its viewsets in `<app>/api/`."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from aftersales.accounts.api.views import MeView, TokenView
+from aftersales.assets.api.views import UnitViewSet
+from aftersales.catalog.api.views import (
+    CategoryViewSet,
+    FaultCodeViewSet,
+    ProductViewSet,
+    SparePartViewSet,
+)
+from aftersales.customers.api.views import CustomerViewSet
+from aftersales.service.api.views import TicketViewSet
+
+router = DefaultRouter()
+router.register("categories", CategoryViewSet, basename="category")
+router.register("products", ProductViewSet, basename="product")
+router.register("fault-codes", FaultCodeViewSet, basename="fault-code")
+router.register("spare-parts", SparePartViewSet, basename="spare-part")
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("units", UnitViewSet, basename="unit")
+router.register("tickets", TicketViewSet, basename="ticket")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/me/", MeView.as_view(), name="api-me"),
+    *router.urls,
+]

@@ -1,0 +1,1 @@
+"""JSON API of the installed base: units by serial number, with their warranty dates."""

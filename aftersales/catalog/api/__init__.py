@@ -1,0 +1,1 @@
+"""JSON API of the catalog: categories, products, spare parts and fault codes."""

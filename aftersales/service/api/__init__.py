@@ -1,0 +1,1 @@
+"""JSON API of service requests ("tickets"): intake, edits, workflow, timeline, files."""

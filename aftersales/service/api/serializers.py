@@ -1,0 +1,263 @@
+"""What the ticket endpoints read and write. No rules here: the services decide."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from aftersales.accounts.models import Team, User
+from aftersales.accounts.roles import Role
+from aftersales.assets.models import Unit
+from aftersales.catalog.models import FaultCode
+from aftersales.customers.models import Contact, Customer
+from aftersales.field.models import ServiceCenter
+from aftersales.service import access
+from aftersales.service.choices import CallDirection, Channel, Diagnosis, Kind, Priority, Visibility
+from aftersales.service.models import Attachment, ServiceRequest, TimelineEvent
+
+
+def _user(serializer):
+    return serializer.context["request"].user
+
+
+class VisibleCustomerField(serializers.PrimaryKeyRelatedField):
+    """A customer the caller can see; others are reported as not existing."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Customer.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return access.visible_customers(_user(self.root), super().get_queryset())
+
+
+class VisibleUnitField(serializers.PrimaryKeyRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Unit.objects.select_related("customer"), **kwargs)
+
+    def get_queryset(self):
+        return access.visible_units(_user(self.root), super().get_queryset())
+
+
+class VisibleContactField(serializers.PrimaryKeyRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Contact.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        customers = access.visible_customers(_user(self.root))
+        return super().get_queryset().filter(customer__in=customers.values("pk"))
+
+
+class AssignableUserField(serializers.PrimaryKeyRelatedField):
+    """Active staff; whether this caller may assign them is the service's decision."""
+
+    def __init__(self, **kwargs):
+        queryset = User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER)
+        super().__init__(queryset=queryset, **kwargs)
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A service request as the API returns it. Timestamps are ISO 8601 with offset."""
+
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    unit_serial_number = serializers.CharField(
+        source="unit.serial_number", read_only=True, default=None
+    )
+    assignee_name = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_name",
+            "contact",
+            "unit",
+            "unit_serial_number",
+            "channel",
+            "kind",
+            "subject",
+            "description",
+            "priority",
+            "status",
+            "diagnosis",
+            "fault_codes",
+            "assignee",
+            "assignee_name",
+            "team",
+            "service_center",
+            "received_at",
+            "created_at",
+            "updated_at",
+            "response_due_at",
+            "resolution_due_at",
+            "is_overdue",
+            "resolved_at",
+            "closed_at",
+            "resolution_type",
+            "resolution_summary",
+            "cancel_reason",
+            "reopen_count",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_assignee_name(self, ticket) -> str | None:
+        return str(ticket.assignee) if ticket.assignee_id else None
+
+
+class TicketFieldsMixin(serializers.Serializer):
+    """The fields a ticket is created or edited with."""
+
+    contact = VisibleContactField(required=False, allow_null=True)
+    unit = VisibleUnitField(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    subject = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    diagnosis = serializers.ChoiceField(choices=Diagnosis.choices, required=False)
+    fault_codes = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=FaultCode.objects.filter(active=True), required=False
+    )
+    assignee = AssignableUserField(required=False, allow_null=True)
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, allow_null=True
+    )
+    service_center = serializers.PrimaryKeyRelatedField(
+        queryset=ServiceCenter.objects.all(), required=False, allow_null=True
+    )
+    received_at = serializers.DateTimeField(
+        required=False, help_text=_("When the customer reached us; defaults to now.")
+    )
+
+
+class TicketCreateSerializer(TicketFieldsMixin):
+    customer = VisibleCustomerField(
+        help_text=_("Required for staff; a customer's own login always opens for itself."),
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    subject = serializers.CharField(max_length=200)
+
+
+class TicketUpdateSerializer(TicketFieldsMixin):
+    customer = VisibleCustomerField(required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The version you last read; if someone changed the request since, you get 409. "
+            'The `If-Match: "<version>"` header does the same.'
+        ),
+    )
+    status = serializers.CharField(
+        required=False,
+        write_only=True,
+        help_text=_("Read-only here: use POST /api/v1/tickets/{id}/transition/."),
+    )
+
+    def validate_status(self, value):
+        ticket = self.context["ticket"]
+        if value != ticket.status:
+            raise serializers.ValidationError(
+                _(
+                    "The status cannot be changed by editing. "
+                    'Use POST /api/v1/tickets/%(id)s/transition/ with {"to": "%(status)s"}.'
+                )
+                % {"id": ticket.pk, "status": value}
+            )
+        return value
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text=_("The status to move to."))
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why: required when cancelling or reopening."),
+    )
+    assignee = AssignableUserField(required=False, allow_null=True, default=None)
+    resolution_type = serializers.CharField(required=False, allow_blank=True, default="")
+    resolution_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    to = serializers.CharField(source="target")
+    label = serializers.CharField()
+    needs_assignee = serializers.BooleanField()
+    needs_resolution = serializers.BooleanField()
+    needs_reason = serializers.BooleanField()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "visibility", "created_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, attachment) -> str:
+        request = self.context.get("request")
+        path = f"/api/v1/tickets/{attachment.request_id}/attachments/{attachment.pk}/"
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+    attachment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TimelineEvent
+        fields = [
+            "id",
+            "kind",
+            "visibility",
+            "actor",
+            "actor_name",
+            "created_at",
+            "body",
+            "data",
+            "attachment",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor_name(self, event) -> str | None:
+        return str(event.actor) if event.actor_id else None
+
+    @extend_schema_field(AttachmentSerializer(allow_null=True))
+    def get_attachment(self, event):
+        attachment = getattr(event, "attachment", None) if event.kind == "attachment" else None
+        if attachment is None:
+            return None
+        return AttachmentSerializer(attachment, context=self.context).data
+
+
+class CommentSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True)
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices,
+        required=False,
+        help_text=_("Staff default to an internal note; customers always write messages."),
+    )
+
+
+class CallSerializer(serializers.Serializer):
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    direction = serializers.ChoiceField(
+        choices=CallDirection.choices, default=CallDirection.INBOUND
+    )
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, default=None)
+    at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text=_("When; defaults to now.")
+    )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
