@@ -3,7 +3,8 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.assets.models import Unit, UnitEvent, UnitStatus, normalize_serial
@@ -23,8 +24,11 @@ EDITABLE_FIELDS = (
 
 
 def check_dates(unit: Unit) -> None:
-    """Delivery and installation cannot come before the purchase."""
+    """Delivery and installation cannot come before the purchase, nor the purchase after today."""
     errors = {}
+    if unit.purchased_on and unit.purchased_on > timezone.localdate():
+        # The warranty runs from the purchase; a future date (a typo) would extend it.
+        errors["purchased_on"] = _("The purchase date cannot be in the future.")
     if unit.purchased_on and unit.delivered_on and unit.delivered_on < unit.purchased_on:
         errors["delivered_on"] = _("The delivery date cannot be before the purchase date.")
     first = unit.delivered_on or unit.purchased_on
@@ -41,20 +45,28 @@ def find_unit(serial_number: str) -> Unit | None:
     return Unit.objects.select_related("product", "customer").filter(serial_number=serial).first()
 
 
+def _duplicate_serial(serial: str) -> DomainError:
+    return DomainError(
+        _("A unit with serial number %(serial)s is already registered.") % {"serial": serial},
+        code="duplicate_serial",
+        field="serial_number",
+    )
+
+
 @transaction.atomic
 def register_unit(*, actor=None, **fields) -> Unit:
     unit = Unit(**fields)
     unit.serial_number = normalize_serial(unit.serial_number)
     if Unit.objects.filter(serial_number=unit.serial_number).exists():
-        raise DomainError(
-            _("A unit with serial number %(serial)s is already registered.")
-            % {"serial": unit.serial_number},
-            code="duplicate_serial",
-            field="serial_number",
-        )
+        raise _duplicate_serial(unit.serial_number)
     unit.full_clean(validate_unique=False)
     check_dates(unit)
-    unit.save()
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError:
+        # Someone registered the same serial between the check above and this insert.
+        raise _duplicate_serial(unit.serial_number) from None
     UnitEvent.objects.create(
         unit=unit, kind=UnitEvent.Kind.REGISTERED, actor=actor, to_customer=unit.customer
     )
