@@ -54,14 +54,18 @@ def _event(request, kind, actor, *, body="", visibility=Visibility.INTERNAL, dat
     )
 
 
-def _check_relations(request: ServiceRequest) -> None:
+def _check_relations(request: ServiceRequest, actor=None) -> None:
     """The unit and contact must belong to the request's customer."""
     errors = {}
     if request.unit_id and request.unit.customer_id != request.customer_id:
-        errors["unit"] = _("Unit %(serial)s belongs to another customer (%(owner)s).") % {
-            "serial": request.unit.serial_number,
-            "owner": request.unit.customer,
-        }
+        if actor is not None and actor.role == Role.CUSTOMER and not actor.is_superuser:
+            # A customer is not told who owns a unit that is not theirs, nor its serial.
+            errors["unit"] = _("This unit is not registered to you.")
+        else:
+            errors["unit"] = _("Unit %(serial)s belongs to another customer (%(owner)s).") % {
+                "serial": request.unit.serial_number,
+                "owner": request.unit.customer,
+            }
     if request.contact_id and request.contact.customer_id != request.customer_id:
         errors["contact"] = _("This contact belongs to another customer.")
     if request.received_at and request.received_at > timezone.now() + CLOCK_SKEW:
@@ -122,6 +126,8 @@ def create_request(
             k: v for k, v in fields.items() if k in ("unit", "kind", "description", "contact")
         }
         channel = channel if channel in (Channel.PORTAL, Channel.API) else Channel.PORTAL
+        # Fault codes are the staff's diagnosis (and feed fault statistics).
+        fault_codes = ()
     now = timezone.now()
     request = ServiceRequest(
         customer=customer,
@@ -133,7 +139,7 @@ def create_request(
     )
     request.received_at = request.received_at or now
     request.full_clean(exclude=["number"])
-    _check_relations(request)
+    _check_relations(request, actor)
     _check_assignee(actor, request)
     request.response_due_at, request.resolution_due_at = compute_deadlines(
         request.received_at, request.priority
@@ -411,8 +417,14 @@ def add_comment(
     if not body:
         raise DomainError(_("Write something before sending."), field="body")
     with transaction.atomic():
-        ServiceRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
+        _touch(request)
         return _event(request, EventKind.COMMENT, actor, body=body, visibility=visibility)
+
+
+def _touch(request: ServiceRequest) -> None:
+    """Count a new timeline entry as activity (the queue's "last changed") without a new
+    version: a comment does not make someone's open edit of the details stale."""
+    ServiceRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
 
 
 def log_call(
@@ -437,6 +449,7 @@ def log_call(
     if duration_minutes is not None:
         data["duration_minutes"] = duration_minutes
     with transaction.atomic():
+        _touch(request)
         return _event(request, EventKind.CALL, actor, body=(body or "").strip(), data=data, at=at)
 
 
@@ -446,6 +459,7 @@ def add_attachment(
 ) -> Attachment:
     check_comment(actor, request, visibility)
     checked = check_upload(upload)
+    _touch(request)
     event = _event(
         request,
         EventKind.ATTACHMENT,

@@ -143,6 +143,35 @@ def test_a_call_with_impossible_details_is_refused(kwargs, field, message, agent
     assert not TimelineEvent.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "add",
+    [
+        pytest.param(
+            lambda r, actor: services.add_comment(r, actor=actor, body="好的"), id="comment"
+        ),
+        pytest.param(lambda r, actor: services.log_call(r, actor=actor, body="回访"), id="call"),
+        pytest.param(
+            lambda r, actor: services.add_attachment(
+                r, actor=actor, upload=SimpleUploadedFile("a.png", files.png())
+            ),
+            id="attachment",
+        ),
+    ],
+)
+def test_any_new_entry_counts_as_activity_on_the_request(add, agent, request_):
+    # given a request last touched yesterday
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    type(request_).objects.filter(pk=request_.pk).update(updated_at=yesterday)
+
+    # when
+    add(request_, agent)
+
+    # then it comes first when the queue is sorted by last change
+    request_.refresh_from_db()
+    assert request_.updated_at > yesterday
+    assert request_.version == 1
+
+
 def test_customers_do_not_log_calls(customer_user, request_):
     with pytest.raises(NotAllowed):
         services.log_call(request_, actor=customer_user, body="我打过电话")

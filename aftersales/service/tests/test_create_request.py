@@ -241,6 +241,28 @@ def test_a_customer_cannot_route_or_prioritise_their_own_request(
     assert request.status == Status.NEW
 
 
+def test_a_customer_is_not_told_who_owns_a_unit_that_is_not_theirs(customer, customer_user):
+    # given a unit of another customer (its id guessed, or a stale form)
+    unit = UnitFactory(customer=CustomerFactory(name="李四"), serial_number="KFR35GW001")
+
+    # when the customer opens a request naming it
+    with pytest.raises(ValidationError) as refused:
+        open_request(customer_user, customer, unit=unit)
+
+    # then the refusal names neither the owner nor the serial number
+    message = " ".join(refused.value.message_dict["unit"])
+    assert message == "This unit is not registered to you."
+    assert nothing_created()
+
+
+def test_fault_codes_are_for_staff_to_set(customer, customer_user):
+    # when a customer's request names fault codes (they go into fault statistics)
+    request = open_request(customer_user, customer, fault_codes=[FaultCodeFactory()])
+
+    # then they are left for the staff's diagnosis
+    assert not request.fault_codes.exists()
+
+
 def test_a_customer_cannot_open_a_request_for_someone_else(customer_user):
     # when
     with pytest.raises(NotAllowed) as refused:
