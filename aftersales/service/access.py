@@ -103,6 +103,10 @@ def can_transition(user, request: ServiceRequest, target: str) -> bool:
         )
     if user.is_back_office:
         return True
+    if target == Status.ASSIGNED and "assignee" not in editable_fields(user, request):
+        # "Assign" means choosing someone, which is routing; a technician takes a request
+        # for themselves with "Start work" instead.
+        return False
     return target != Status.CANCELLED
 
 

@@ -233,6 +233,8 @@ def may_move(role, source, target):
         return True
     if role == "customer":
         return source == Status.NEW and target == Status.CANCELLED
+    if role == "technician" and target == Status.ASSIGNED:
+        return False  # choosing who does the work is routing; they "Start work" instead
     return target != Status.CANCELLED
 
 

@@ -381,8 +381,15 @@ def test_partner_cannot_assign_people_of_another_center(
     assert row_of(request) == before
 
 
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (S.ASSIGNED, "You may not move this request to Assigned."),
+        (S.IN_PROGRESS, "You may not change: assignee."),
+    ],
+)
 def test_a_technician_cannot_route_a_request_to_someone_else(
-    technician, center, request_in, row_of
+    target, message, technician, center, request_in, row_of
 ):
     # given a technician's own center request; routing belongs to the back office
     colleague = UserFactory(role="technician", service_center=center)
@@ -391,10 +398,10 @@ def test_a_technician_cannot_route_a_request_to_someone_else(
 
     # when
     with pytest.raises(NotAllowed) as refused:
-        services.transition(request, actor=technician, to=S.ASSIGNED, assignee=colleague)
+        services.transition(request, actor=technician, to=target, assignee=colleague)
 
     # then
-    assert str(refused.value) == "You may not change: assignee."
+    assert str(refused.value) == message
     assert row_of(request) == before
 
 
