@@ -248,6 +248,12 @@ class Transition:
     needs_assignee: bool
     needs_resolution: bool
     needs_reason: bool
+    # Whether to ask who: always when assigning, else only when nobody has it yet.
+    asks_assignee: bool
+
+    @property
+    def asks_input(self) -> bool:
+        return self.asks_assignee or self.needs_resolution or self.needs_reason
 
 
 def available_transitions(actor, request: ServiceRequest) -> list[Transition]:
@@ -263,6 +269,8 @@ def available_transitions(actor, request: ServiceRequest) -> list[Transition]:
                     needs_assignee=move.needs_assignee,
                     needs_resolution=move.needs_resolution,
                     needs_reason=move.needs_reason,
+                    asks_assignee=target == Status.ASSIGNED
+                    or (move.needs_assignee and request.assignee_id is None),
                 )
             )
     return moves
