@@ -18,6 +18,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 takes ~0.2 s a hash and tests create many users; production hashing is
+    checked in accounts/tests/test_security.py against the settings module itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     """Tests serve static files from the source folders; no collectstatic manifest needed."""
     settings.STORAGES = {

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from aftersales.accounts.roles import Role
 from aftersales.assets.models import Unit
 from aftersales.customers.models import Customer
+from aftersales.service import workflow
 from aftersales.service.choices import Status, Visibility
 from aftersales.service.models import ServiceRequest
 
@@ -19,6 +20,7 @@ from aftersales.service.models import ServiceRequest
 # (priority, routing, customer) belongs to the back office.
 FIELD_EDITABLE = frozenset({"diagnosis", "fault_codes", "description"})
 PARTNER_EDITABLE = FIELD_EDITABLE | {"assignee"}
+ARCHIVED_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
 
 
 def _role(user) -> str | None:
@@ -85,6 +87,9 @@ def editable_fields(user, request: ServiceRequest) -> frozenset[str]:
     role = _role(user)
     if role is None or role == Role.CUSTOMER:
         return frozenset()
+    if request.status in ARCHIVED_STATUSES and not user.is_manager:
+        # A closed or cancelled request is the archive; only a manager may correct it.
+        return frozenset()
     if user.is_back_office:
         return frozenset(ALL_EDITABLE)
     return PARTNER_EDITABLE if role == Role.PARTNER else FIELD_EDITABLE
@@ -103,11 +108,15 @@ def can_transition(user, request: ServiceRequest, target: str) -> bool:
         )
     if user.is_back_office:
         return True
-    if target == Status.ASSIGNED and "assignee" not in editable_fields(user, request):
-        # "Assign" means choosing someone, which is routing; a technician takes a request
-        # for themselves with "Start work" instead.
+    if (
+        target in (Status.CANCELLED, Status.CLOSED)
+        or workflow.Move(request.status, target).is_reopen
+    ):
+        # Cancelling, closing (after the follow-up) and reopening are back-office decisions.
         return False
-    return target != Status.CANCELLED
+    # "Assign" means choosing someone, which is routing; a technician takes a request
+    # for themselves with "Start work" instead.
+    return target != Status.ASSIGNED or "assignee" in editable_fields(user, request)
 
 
 def comment_visibilities(user) -> tuple[str, ...]:

@@ -1,5 +1,7 @@
 """One filter set for the request queue, shared by the web UI and the API."""
 
+import re
+
 import django_filters
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
@@ -26,14 +28,17 @@ SORTS = {
     "-due": ("-resolution_due_at", "-id"),
     "updated": ("updated_at", "id"),
     "-updated": ("-updated_at", "-id"),
-    "number": ("number",),
-    "-number": ("-number",),
+    # Numbers are handed out in creation order; comparing them as text would put
+    # SR-2026-1000000 before SR-2026-999999.
+    "number": ("created_at", "id"),
+    "-number": ("-created_at", "-id"),
     "status": ("status_rank", "-received_at", "-id"),
     "-status": ("-status_rank", "-received_at", "-id"),
     "priority": ("priority_rank", "-received_at", "-id"),
     "-priority": ("-priority_rank", "-received_at", "-id"),
 }
 DEFAULT_SORT = "-received"
+FULL_NUMBER = re.compile(r"SR-(\d{4})-(\d+)")
 
 
 # Statuses sort in the order of the workflow (new … closed, cancelled last); their stored
@@ -106,6 +111,11 @@ class ServiceRequestFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        number = FULL_NUMBER.fullmatch(value.upper())
+        if number:
+            # "SR-2026-123" is how people read SR-2026-000123 aloud.
+            year, sequence = number.groups()
+            return queryset.filter(number=f"SR-{year}-{int(sequence):06d}")
         if value.upper().startswith("SR-"):
             return queryset.filter(number__istartswith=value)
         match = Q(subject__icontains=value) | Q(customer__name__icontains=value)

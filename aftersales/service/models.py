@@ -117,7 +117,7 @@ class ServiceRequest(models.Model):
         verbose_name=_("created by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         editable=False,
     )
@@ -172,7 +172,7 @@ class TimelineEvent(AppendOnlyModel):
         max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     body = models.TextField(blank=True)
@@ -221,7 +221,7 @@ class Attachment(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 

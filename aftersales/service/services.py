@@ -228,6 +228,9 @@ def update_request(
     if "assignee" in diff:
         _check_assignee(actor, request)
     to_save = [name for name in diff if name != "fault_codes"]
+    status_move = _follow_assignee(request) if "assignee" in diff else None
+    if status_move:
+        to_save.append("status")
     if {"priority", "received_at"} & diff.keys():
         request.response_due_at, request.resolution_due_at = compute_deadlines(
             request.received_at, request.priority
@@ -235,7 +238,34 @@ def update_request(
         to_save += ["response_due_at", "resolution_due_at"]
     _save(request, to_save)
     _event(request, EventKind.FIELDS, actor, data={"changes": diff})
+    if status_move:
+        _event(request, EventKind.STATUS, actor, visibility=Visibility.PUBLIC, data=status_move)
     return request
+
+
+def _follow_assignee(request: ServiceRequest) -> dict | None:
+    """Keep the status true to the assignee after an edit; returns the status move made.
+
+    Giving a new or triaged request an owner assigns it; taking the owner away from an
+    assigned one sends it back to triage; work in progress cannot be left without one.
+    """
+    source = request.status
+    if request.assignee_id and source in (Status.NEW, Status.TRIAGED):
+        request.status = Status.ASSIGNED
+    elif request.assignee_id is None and source == Status.ASSIGNED:
+        request.status = Status.TRIAGED
+    elif request.assignee_id is None and source in WORKED_ON:
+        raise DomainError(
+            _("Someone must own a request that is being worked on; choose another assignee."),
+            code="assignee_required",
+            field="assignee",
+        )
+    if request.status == source:
+        return None
+    return {"from": source, "to": request.status}
+
+
+WORKED_ON = frozenset({Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.WAITING_PARTS})
 
 
 # --- Workflow -------------------------------------------------------------------------
@@ -382,24 +412,33 @@ def transition(
         request.cancel_reason = note
         changed.append("cancel_reason")
     if move.is_reopen:
+        # The problem is back: the earlier solution no longer stands, and the clock starts
+        # again from now instead of leaving the request overdue from the first time.
         request.reopen_count += 1
         request.resolved_at = None
         request.closed_at = None
-        changed += ["reopen_count", "resolved_at", "closed_at"]
+        request.resolution_type = ""
+        request.resolution_summary = ""
+        request.response_due_at, request.resolution_due_at = compute_deadlines(
+            now, request.priority
+        )
+        changed += [
+            "reopen_count", "resolved_at", "closed_at", "resolution_type",
+            "resolution_summary", "response_due_at", "resolution_due_at",
+        ]  # fmt: skip
         data["reopened"] = True
 
     request.status = to
     _save(request, list(dict.fromkeys(changed)))
+    # Status changes are news for the customer, with the solution or the reason they are
+    # owed; any other note on a move is for colleagues and stays internal.
+    public_text = resolution_summary if move.needs_resolution else note if move.needs_reason else ""
     _event(
-        request,
-        EventKind.STATUS,
-        actor,
-        body=resolution_summary if move.needs_resolution else note,
-        # Status changes are news for the customer; the reason text stays with them.
-        visibility=Visibility.PUBLIC,
-        data=data,
-        at=now,
-    )
+        request, EventKind.STATUS, actor, body=public_text, visibility=Visibility.PUBLIC,
+        data=data, at=now,
+    )  # fmt: skip
+    if note and not move.needs_reason:
+        _event(request, EventKind.COMMENT, actor, body=note, data={"status": to}, at=now)
     return request
 
 

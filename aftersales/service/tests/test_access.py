@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from aftersales.core.errors import NotAllowed
 from aftersales.service import access, services, workflow
-from aftersales.service.choices import Status, Visibility
+from aftersales.service.choices import EventKind, Status, Visibility
 from aftersales.service.models import ServiceRequest
 from aftersales.testing.factories import (
     ContactFactory,
@@ -196,7 +196,7 @@ def test_who_may_edit_which_field(role, field, users, world, partner_center, row
         services.update_request(request, actor=user, **{field: value})
 
         # then it is changed, and the timeline names them
-        event = request.events.get()
+        event = request.events.get(kind=EventKind.FIELDS)
         assert event.actor == user
         assert field in event.data["changes"]
     else:
@@ -235,6 +235,8 @@ def may_move(role, source, target):
         return source == Status.NEW and target == Status.CANCELLED
     if role == "technician" and target == Status.ASSIGNED:
         return False  # choosing who does the work is routing; they "Start work" instead
+    if source in (Status.RESOLVED, Status.CLOSED):
+        return False  # closing after the follow-up, and reopening, are back-office decisions
     return target != Status.CANCELLED
 
 

@@ -74,6 +74,7 @@ def queue(agent, technician, center, customer):
             channel="email",
             kind="consultation",
             received_at=now - 400 * H,
+            created_at=now - 400 * H,
             resolution_due_at=now - 300 * H,  # late, but finished: not overdue
         ),
     }
@@ -227,3 +228,8 @@ def test_updated_sorts_by_last_change(agent, queue):
 
     # then
     assert rows[0] == queue["done"]
+
+
+@pytest.mark.parametrize("typed", ["SR-2026-3", "sr-2026-000003", "SR-2026-0003"])
+def test_a_number_read_aloud_finds_the_request(typed, queue):
+    assert list(filtered({"q": typed})) == [queue["aircon"]]

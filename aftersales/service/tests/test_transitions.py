@@ -40,8 +40,7 @@ def test_every_pair_of_statuses(source, target, agent, technician, request_in, r
         moved.refresh_from_db()
         assert moved.status == target
         assert moved.version == 2
-        event = moved.events.get()
-        assert event.kind == EventKind.STATUS
+        event = moved.events.get(kind=EventKind.STATUS)
         assert event.actor == agent
         assert event.visibility == Visibility.PUBLIC
         assert event.data["from"] == source
@@ -525,7 +524,8 @@ def test_each_move_appends_to_the_timeline(agent, technician, request_in):
         request = services.transition(request, actor=agent, to=target, **extra)
 
     # then each step is one event, in order
-    steps = [(e.data["from"], e.data["to"]) for e in TimelineEvent.objects.filter(request=request)]
+    moves = TimelineEvent.objects.filter(request=request, kind=EventKind.STATUS)
+    steps = [(e.data["from"], e.data["to"]) for e in moves]
     assert steps == [
         (S.NEW, S.TRIAGED),
         (S.TRIAGED, S.ASSIGNED),
@@ -536,3 +536,38 @@ def test_each_move_appends_to_the_timeline(agent, technician, request_in):
         (S.RESOLVED, S.CLOSED),
     ]
     assert request.version == 8
+
+
+def test_a_note_on_a_move_is_internal_but_a_reason_is_told_to_the_customer(agent, request_in):
+    # given
+    request = request_in(S.IN_PROGRESS)
+
+    # when the agent notes something for colleagues while waiting for parts
+    request = services.transition(request, actor=agent, to=S.WAITING_PARTS, note="压缩机缺货")
+
+    # then the status change is public, the note an internal comment beside it
+    status = request.events.get(kind=EventKind.STATUS)
+    note = request.events.get(kind=EventKind.COMMENT)
+    assert (status.visibility, status.body) == (Visibility.PUBLIC, "")
+    assert (note.visibility, note.body) == (Visibility.INTERNAL, "压缩机缺货")
+
+    # when it is cancelled, the reason goes to the customer with the status change
+    request = services.transition(request, actor=agent, to=S.CANCELLED, note="客户已自行修好")
+    cancelled = request.events.filter(kind=EventKind.STATUS).last()
+    assert (cancelled.visibility, cancelled.body) == (Visibility.PUBLIC, "客户已自行修好")
+
+
+def test_reopening_restarts_the_clock_and_clears_the_old_solution(agent, request_in):
+    # given a request resolved long ago, whose deadlines are long past
+    request = request_in(S.CLOSED)
+    request.resolution_due_at = request.received_at
+    request.save()
+
+    # when the problem comes back
+    request = services.transition(request, actor=agent, to=S.IN_PROGRESS, note="又漏水了")
+
+    # then it is not overdue at once, and needs a new solution
+    request.refresh_from_db()
+    assert not request.is_overdue
+    assert (request.resolution_type, request.resolution_summary) == ("", "")
+    assert request.reopen_count == 1

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from aftersales.core.errors import Conflict, NotAllowed
+from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.service import services
 from aftersales.service.choices import EventKind, Priority, Status, Visibility
 from aftersales.service.models import ServiceRequest
@@ -296,3 +296,53 @@ def test_two_moves_of_the_same_version_one_wins(agent, dispatcher, technician, c
     assert request.status == moved[0].status
     assert request.version == 2
     assert request.events.count() == 1
+
+
+# --- Assignee and status stay true to each other -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "assignee", "after"),
+    [
+        (Status.NEW, "technician", Status.ASSIGNED),
+        (Status.TRIAGED, "technician", Status.ASSIGNED),
+        (Status.ASSIGNED, None, Status.TRIAGED),
+        (Status.IN_PROGRESS, "dispatcher", Status.IN_PROGRESS),
+    ],
+)
+def test_editing_the_assignee_moves_the_status(
+    status, assignee, after, agent, technician, dispatcher, request_in
+):
+    # given
+    request = request_in(status)
+    people = {"technician": technician, "dispatcher": dispatcher, None: None}
+
+    # when the agent changes who has it
+    request = services.update_request(request, actor=agent, assignee=people[assignee])
+
+    # then the status follows, with a public status event when it moved
+    assert request.status == after
+    moves = request.events.filter(kind=EventKind.STATUS)
+    if after == status:
+        assert not moves.exists()
+    else:
+        assert [(m.data["from"], m.data["to"]) for m in moves] == [(status, after)]
+
+
+@pytest.mark.parametrize("status", [Status.IN_PROGRESS, Status.WAITING_PARTS])
+def test_work_in_progress_cannot_lose_its_assignee(status, agent, request_in, row_of):
+    request = request_in(status)
+    before = row_of(request)
+    with pytest.raises(DomainError) as refused:
+        services.update_request(request, actor=agent, assignee=None)
+    assert refused.value.code == "assignee_required"
+    assert row_of(request) == before
+
+
+@pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED])
+def test_only_a_manager_corrects_an_archived_request(status, agent, manager, request_in):
+    request = request_in(status)
+    with pytest.raises(NotAllowed):
+        services.update_request(request, actor=agent, diagnosis="hardware")
+    request = services.update_request(request, actor=manager, diagnosis="hardware")
+    assert request.diagnosis == "hardware"
