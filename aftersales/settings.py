@@ -129,6 +129,8 @@ PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "CN")
 # --- Static and uploaded files ------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Site-wide assets (layout CSS, htmx helpers, vendored Bootstrap); apps add their own.
+STATICFILES_DIRS = [BASE_DIR / "aftersales" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {

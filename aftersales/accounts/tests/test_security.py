@@ -42,3 +42,20 @@ def test_login_with_wrong_password_is_refused(client, agent):
     response = client.post(reverse("login"), {"username": "agent", "password": "wrong"})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "asset",
+    [
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+        "vendor/bootstrap-icons/bootstrap-icons.min.css",
+        "css/app.css",
+        "js/app.js",
+        "django_htmx/htmx-2.min.js",
+    ],
+)
+def test_assets_are_served_locally_not_from_a_cdn(asset):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find(asset), f"{asset} is not among the static files"
