@@ -1,0 +1,191 @@
+"""manage.py load_demo: a realistic world that obeys the same rules as real data."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from aftersales.accounts.models import User
+from aftersales.accounts.roles import Role
+from aftersales.assets.models import Unit
+from aftersales.catalog.models import Category, FaultCode, FaultKind, Product, SparePart
+from aftersales.core.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+from aftersales.customers.models import BuyingRole, Contact, Customer, CustomerKind
+from aftersales.field.models import ServiceCenter
+from aftersales.service import access
+from aftersales.service.choices import OPEN_STATUSES, EventKind, Status
+from aftersales.service.models import ServiceRequest, TimelineEvent
+
+pytestmark = pytest.mark.django_db
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def fingerprint() -> list:
+    return [
+        list(
+            ServiceRequest.objects.order_by("number").values_list(
+                "number", "subject", "status", "customer__name", "unit__serial_number"
+            )
+        ),
+        list(Unit.objects.order_by("serial_number").values_list("serial_number", "customer__name")),
+        TimelineEvent.objects.count(),
+    ]
+
+
+@pytest.fixture(scope="class")
+def demo_output(django_db_setup, django_db_blocker):
+    """Demo data loaded once for a class of read-only tests (loading takes seconds)."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        yield run("--if-empty")  # on an empty database, --if-empty loads
+        transaction.set_rollback(True)
+
+
+class TestDemoWorld:
+    def test_builds_a_service_world(self, demo_output):
+        assert "Demo data loaded" in demo_output
+        # Catalog: appliances and phones, models to install, consumables, a fault taxonomy.
+        names = set(Category.objects.values_list("name", flat=True))
+        assert {"空调", "冰箱", "洗衣机", "热水器", "手机"} <= names
+        assert Product.objects.filter(requires_installation=True).exists()
+        assert Product.objects.filter(requires_installation=False).exists()
+        assert SparePart.objects.filter(is_consumable=True, name__contains="滤").exists()
+        for category in Category.objects.filter(products__isnull=False).distinct():
+            kinds = set(FaultCode.objects.filter(category=category).values_list("kind", flat=True))
+            assert kinds == set(FaultKind.values), category
+        # The service network and customers from tier-1 cities to county towns.
+        assert set(ServiceCenter.objects.values_list("kind", flat=True)) == {"own", "partner"}
+        cities = set(Customer.objects.values_list("city", flat=True))
+        assert {"北京市", "上海市", "广州市", "深圳市"} <= cities
+        assert Customer.objects.filter(district__endswith="县").exists()
+        assert Customer.objects.filter(kind=CustomerKind.COMPANY).count() >= 10
+        assert set(Contact.objects.values_list("role", flat=True)) == set(BuyingRole.values)
+        assert not Customer.objects.filter(phone_normalized="").exists()
+        assert Customer.objects.exclude(phone_normalized__startswith="+86").count() == 0
+        assert Unit.objects.count() >= 200
+
+        # At least a hundred requests, in every status.
+        requests = ServiceRequest.objects.all()
+        assert requests.count() >= 100
+        for status in Status.values:
+            assert requests.filter(status=status).exists(), status
+
+    def test_requests_have_timelines_that_follow_the_workflow(self, demo_output):
+        now = timezone.now()
+
+        for request in ServiceRequest.objects.prefetch_related("events"):
+            events = list(request.events.all())
+            assert events[0].kind == EventKind.CREATED, request.number
+            assert request.received_at <= request.created_at <= events[0].created_at
+            assert all(event.created_at <= now for event in events)
+            status_events = [event for event in events if event.kind == EventKind.STATUS]
+            path = [Status.NEW] + [event.data["to"] for event in status_events]
+            if events[0].data["status"] == Status.ASSIGNED:
+                path[0] = Status.ASSIGNED
+            assert path[-1] == request.status, request.number
+            for event, previous in zip(status_events, path, strict=False):
+                assert event.data["from"] == previous, request.number
+            if request.status in (Status.RESOLVED, Status.CLOSED):
+                assert (
+                    request.resolved_at and request.resolution_type and request.resolution_summary
+                )
+            if request.status == Status.CLOSED:
+                assert request.closed_at >= request.resolved_at
+            if request.status == Status.CANCELLED:
+                assert request.cancel_reason
+            if request.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+                assert request.assignee_id
+            if request.unit_id:
+                assert request.unit.customer_id == request.customer_id
+                assert request.unit.purchased_on <= timezone.localtime(request.received_at).date()
+        # Timelines hold comments (internal and to the customer), calls and field changes.
+        kinds = set(TimelineEvent.objects.values_list("kind", flat=True))
+        assert {EventKind.COMMENT, EventKind.CALL, EventKind.FIELDS} <= kinds
+        assert set(TimelineEvent.objects.values_list("visibility", flat=True)) == {
+            "internal",
+            "public",
+        }
+        # Some requests came in well before they were logged, or long ago.
+        assert ServiceRequest.objects.filter(received_at__lt=now - timezone.timedelta(days=60))
+        assert ServiceRequest.objects.filter(reopen_count__gt=0).exists()
+
+    def test_every_role_has_a_demo_login(self, demo_output, client):
+
+        assert {login.role for login in DEMO_LOGINS} == set(Role.values)
+        for login in DEMO_LOGINS:
+            user = User.objects.get(username=login.username)
+            assert user.role == login.role
+            assert client.login(username=login.username, password=DEMO_PASSWORD), login.username
+            client.logout()
+            line = next(
+                line for line in demo_output.splitlines() if line.split()[:1] == [login.username]
+            )
+            assert DEMO_PASSWORD in line
+        admin = User.objects.get(username="admin")
+        assert admin.is_superuser and admin.is_staff
+        # The field logins see their own center's open work; the customer sees their own.
+        tech = User.objects.get(username="tech")
+        assert tech.service_center.kind == ServiceCenter.Kind.OWN
+        assert (
+            access.visible_requests(tech).filter(status__in=OPEN_STATUSES, assignee=tech).exists()
+        )
+        partner = User.objects.get(username="partner")
+        assert partner.service_center.kind == ServiceCenter.Kind.PARTNER
+        assert access.visible_requests(partner).filter(status__in=OPEN_STATUSES).exists()
+        customer = User.objects.get(username="customer")
+        assert customer.customer.units.count() >= 2
+        mine = access.visible_requests(customer)
+        assert mine.count() >= 2
+        assert mine.count() < ServiceRequest.objects.count()
+        # Colleagues without a demo login cannot log in.
+        others = User.objects.exclude(username__in=[login.username for login in DEMO_LOGINS])
+        assert others.exists()
+        assert not any(user.has_usable_password() for user in others)
+
+
+def test_deterministic_and_a_second_run_adds_nothing():
+    now = timezone.now()
+    with transaction.atomic():
+        load_demo(seed=7, now=now)
+        first = fingerprint()
+        transaction.set_rollback(True)
+    assert not ServiceRequest.objects.exists()
+
+    load_demo(seed=7, now=now)
+    assert fingerprint() == first
+
+    counts = (User.objects.count(), Customer.objects.count(), ServiceRequest.objects.count())
+    events = TimelineEvent.objects.count()
+    second = run("--if-empty")
+
+    assert "not loaded" in second
+    assert "Demo data loaded" not in second
+    assert "tech" in second and DEMO_PASSWORD in second  # the logins are shown again
+    assert (User.objects.count(), Customer.objects.count(), ServiceRequest.objects.count()) == (
+        counts
+    )
+    assert TimelineEvent.objects.count() == events
+    # Without --if-empty, loading again is refused with a clear message.
+    with pytest.raises(CommandError, match="already has demo users"):
+        run()
+    assert ServiceRequest.objects.count() == counts[2]
+
+
+def test_if_empty_skips_a_database_with_other_users(admin_user):
+    output = run("--if-empty")
+
+    assert "not loaded" in output
+    assert "no demo logins" in output
+    assert not ServiceRequest.objects.exists()
