@@ -48,6 +48,19 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
             continue
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return _national_digits(raw, only_digits, country_code)
+
+
+def _national_digits(raw: str, only_digits: str, country_code: str) -> str:
+    """The digits of a number we cannot validate, without our own country code.
+
+    A range newer than the phone-number metadata ("+86 194…") must still match the same
+    number typed without the code ("194…"), or one caller becomes two customers.
+    """
+    for prefix in (f"00{country_code}", country_code):
+        explicit = raw.startswith(("+", "00")) or prefix.startswith("00")
+        if only_digits.startswith(prefix) and explicit:
+            return only_digits[len(prefix) :]
     return only_digits
 
 

@@ -155,3 +155,9 @@ def test_a_stored_spelling_is_normalised_again_when_changed(callers):
     customer.refresh_from_db()
     assert customer.phone == "0086 139 0000 0002"  # shown as the customer gave it
     assert customer.phone_normalized == "+8613900000002"
+
+
+@pytest.mark.parametrize("typed", ["+86 194 1234 5678", "0086 19412345678", "194 1234 5678"])
+def test_a_number_newer_than_the_metadata_is_one_number_with_or_without_country_code(typed):
+    # 194… is not a range the phone-number library knows; it must not become two customers
+    assert normalize_phone(typed) == "19412345678"
