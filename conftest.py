@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.test import override_settings
 
 pytest_plugins = ["aftersales.testing.fixtures", "aftersales.testing.browser"]
 
@@ -33,7 +34,9 @@ def _plain_static_files(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def _english_by_default(settings):
-    """Tests read English messages unless they ask for Chinese (Accept-Language: zh-hans)."""
-    settings.LANGUAGE_CODE = "en"
+@pytest.fixture(scope="session", autouse=True)
+def _english_by_default():
+    """Tests read English messages unless they ask for Chinese (Accept-Language: zh-hans),
+    also in class- and module-scoped fixtures, which run before function-scoped ones."""
+    with override_settings(LANGUAGE_CODE="en"):
+        yield

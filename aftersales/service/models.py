@@ -167,15 +167,20 @@ class TimelineEvent(AppendOnlyModel):
     """One thing that happened to a request. Never changed or deleted once written."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    body = models.TextField(_("text"), blank=True)
     # Kind-specific facts: {"from": .., "to": ..} for status, {"changes": {...}} for fields,
     # {"direction": .., "duration_minutes": ..} for calls.
     data = models.JSONField(default=dict, blank=True)

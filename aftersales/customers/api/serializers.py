@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from aftersales.customers.models import Contact, Customer
@@ -57,6 +58,6 @@ class CustomerWriteSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if self.partial and "contacts" in attrs:
             raise serializers.ValidationError(
-                {"contacts": ["Add contacts with POST /api/v1/customers/{id}/contacts/."]}
+                {"contacts": [_("Add contacts with POST /api/v1/customers/{id}/contacts/.")]}
             )
         return attrs

@@ -65,12 +65,13 @@ def status_label(value: str) -> str:
 
 
 @register.filter
-def field_label(name: str) -> str:
-    """The translated label of a ServiceRequest field, for 'what changed' lines."""
-    from aftersales.service.models import ServiceRequest
+def field_label(name: str, model: str = "service.ServiceRequest") -> str:
+    """The translated label of a field of `model` ("app.Model", a ServiceRequest unless
+    given), for 'what changed' lines."""
+    from django.apps import apps
 
     try:
-        return str(ServiceRequest._meta.get_field(name).verbose_name).capitalize()
+        return str(apps.get_model(model)._meta.get_field(name).verbose_name).capitalize()
     except Exception:  # noqa: BLE001 - an unknown name is shown as it is
         return name
 

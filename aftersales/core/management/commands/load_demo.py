@@ -1,6 +1,7 @@
 """manage.py load_demo: fill an empty database with demo data and print the demo logins."""
 
 import time
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -69,15 +70,23 @@ class Command(BaseCommand):
         if present != {login.username for login in logins}:
             self.stdout.write(_("This database has no demo logins (load_demo did not fill it)."))
             return
-        rows = [("username", "role", "password", "")] + [
+        rows = [(_("username"), _("role"), _("password"), "")] + [
             (login.username, str(Role(login.role).label), demo.DEMO_PASSWORD, login.description)
             for login in logins
         ]
-        widths = [max(len(row[column]) for row in rows) for column in range(3)]
+        widths = [max(_width(row[column]) for row in rows) for column in range(3)]
         self.stdout.write("")
         self.stdout.write(_("Demo logins (http://127.0.0.1:8000/):"))
         for index, row in enumerate(rows):
-            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            cells = [
+                cell + " " * (width - _width(cell))
+                for cell, width in zip(row, widths, strict=False)
+            ]
             self.stdout.write("  " + "  ".join([*cells, row[3]]).rstrip())
             if index == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
+
+
+def _width(text: str) -> int:
+    """The columns `text` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
