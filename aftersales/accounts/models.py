@@ -77,6 +77,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+            return f"{last}{first}"  # Chinese names: family name first, no space (张丽)
+        return f"{first} {last}".strip()
+
     def clean(self) -> None:
         super().clean()
         if self.role == Role.PARTNER and not self.service_center_id:

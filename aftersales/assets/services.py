@@ -123,7 +123,7 @@ def set_unit_status(unit: Unit, status: str, *, actor=None, reason: str = "") ->
         raise DomainError(_("Unknown unit status: %(status)s") % {"status": status})
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.status != status:
-        old = unit.get_status_display()
+        old = unit.status
         unit.status = status
         unit.save(update_fields=["status", "updated_at"])
         UnitEvent.objects.create(
@@ -131,6 +131,6 @@ def set_unit_status(unit: Unit, status: str, *, actor=None, reason: str = "") ->
             kind=UnitEvent.Kind.STATUS,
             actor=actor,
             body=reason,
-            data={"changes": {"status": [str(old), str(unit.get_status_display())]}},
+            data={"changes": {"status": [old, status]}},
         )
     return unit

@@ -13,7 +13,8 @@ def _display(instance: models.Model, field: models.Field, value: Any) -> Any:
         related = getattr(instance, field.name)
         return str(related) if related is not None else None
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        # The stored value, not its label: history is read later in other languages.
+        return value
     if isinstance(value, bool | int | str):
         return value
     return str(value)
@@ -22,7 +23,8 @@ def _display(instance: models.Model, field: models.Field, value: Any) -> Any:
 def apply_changes(instance: models.Model, changes: dict[str, Any]) -> dict[str, list[Any]]:
     """Set `changes` on `instance`; return {field: [old, new]} for fields whose value changed.
 
-    Values are shown as people read them (labels for choices, names for related objects).
+    Related objects are kept by name (as people read them); choices by their value, shown
+    with the reader's own label (the `field_value` template tag).
     The instance is not saved.
     """
     diff: dict[str, list[Any]] = {}

@@ -49,3 +49,11 @@ def test_revoke_own_token_only(client, agent, manager):
     client.force_login(agent)
     client.post(reverse("token_revoke", args=[ApiToken.objects.get(digest=digest(token)).pk]))
     assert user_for_token(token) is None
+
+
+def test_names_read_the_way_their_language_writes_them(db):
+    from aftersales.testing.factories import UserFactory
+
+    assert str(UserFactory(first_name="丽", last_name="张")) == "张丽"
+    assert str(UserFactory(first_name="Mary", last_name="Smith")) == "Mary Smith"
+    assert str(UserFactory(username="ops", first_name="", last_name="")) == "ops"

@@ -216,7 +216,7 @@ def test_a_status_change_is_recorded(agent, customer, product):
     unit.refresh_from_db()
     assert unit.status == UnitStatus.REPLACED
     event = unit.events.get(kind=Kind.STATUS)
-    assert event.data == {"changes": {"status": ["In use", "Replaced"]}}
+    assert event.data == {"changes": {"status": ["in_use", "replaced"]}}
     assert event.body == "三包换机"
 
 

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from aftersales.testing.factories import ServiceRequestFactory, UnitFactory
 
-
 OUR_APPS = ("accounts", "customers", "catalog", "assets", "field", "service")
 
 

@@ -9,7 +9,7 @@ from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.testing.factories import CustomerFactory, ServiceRequestFactory, UnitFactory
 
 
-def test_changes_are_shown_as_people_read_them(agent, technician):
+def test_changes_keep_choice_values_and_names_of_people(agent, technician):
     # given
     request = ServiceRequestFactory(priority="normal", assignee=agent, subject="旧标题")
 
@@ -18,8 +18,9 @@ def test_changes_are_shown_as_people_read_them(agent, technician):
         request, {"priority": "urgent", "assignee": technician, "subject": "旧标题"}
     )
 
-    # then: labels for choices, names for people; unchanged fields are left out
-    assert diff == {"priority": ["Normal", "Urgent"], "assignee": [str(agent), str(technician)]}
+    # then: values for choices (each reader sees their own label), names for people;
+    # unchanged fields are left out
+    assert diff == {"priority": ["normal", "urgent"], "assignee": [str(agent), str(technician)]}
     assert request.priority == "urgent"
     assert request.assignee == technician
 

@@ -14,12 +14,14 @@ import ast
 import gettext
 import io
 import re
+import shutil
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -197,6 +199,36 @@ def test_every_entry_is_translated_and_none_is_fuzzy(entries):
             + "\n  ".join(fuzzy)
         )
     assert not problems, "\n".join(problems) + f"\nTo fix: {UPDATE}."
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="gettext tools are not installed")
+def test_every_message_in_the_code_is_in_the_catalogue(tmp_path, settings):
+    """A new {% translate %} or gettext() that nobody added to django.po shows English."""
+    # given a copy of the catalogue that makemessages may rewrite
+    copy = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES"
+    copy.mkdir(parents=True)
+    shutil.copy(PO, copy / "django.po")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+
+    # when the messages are collected from the code again
+    # ("locale" is ignored so that makemessages writes into the copy, not the real one)
+    call_command(
+        "makemessages",
+        locale=["zh_Hans"],
+        ignore_patterns=[".venv", "benchmarks", "locale", "*/tests/*"],
+        extensions=["html", "txt", "py"],
+        no_location=True,
+        verbosity=0,
+    )
+
+    # then every message found is already in the committed catalogue
+    committed = {(e.msgctxt, e.msgid) for e in read_po(PO)}
+    missing = [
+        e.label for e in read_po(copy / "django.po") if (e.msgctxt, e.msgid) not in committed
+    ]
+    assert not missing, (
+        "Messages not yet in django.po:\n  " + "\n  ".join(missing) + (f"\nTo fix: {UPDATE}.")
+    )
 
 
 _PERCENT = re.compile(r"%(?:\(\w+\))?[#0\- +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")

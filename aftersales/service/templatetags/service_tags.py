@@ -76,6 +76,22 @@ def field_label(name: str, model: str = "service.ServiceRequest") -> str:
         return name
 
 
+@register.simple_tag
+def field_value(name: str, value, model: str = "service.ServiceRequest"):
+    """A value from a 'what changed' line in the reader's words: a choice's label."""
+    from django.apps import apps
+
+    if value is None or value == "":
+        return "—"
+    try:
+        field = apps.get_model(model)._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - an unknown name is shown as it is
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
 @register.filter
 def channel_label(value: str) -> str:
     from aftersales.service.choices import Channel

@@ -48,7 +48,7 @@ def test_an_edit_lists_what_changed_old_and_new(agent, technician, request_):
         description="",
     )
 
-    # then the request is changed and one event says how, in words people read
+    # then the request is changed and one event says how (choices by value, people by name)
     edited.refresh_from_db()
     assert edited.subject == "冰箱冷藏室不制冷"
     assert edited.version == 2
@@ -57,7 +57,7 @@ def test_an_edit_lists_what_changed_old_and_new(agent, technician, request_):
     assert event.visibility == Visibility.INTERNAL
     assert event.data["changes"] == {
         "subject": ["冰箱不制冷", "冰箱冷藏室不制冷"],
-        "priority": ["Normal", "High"],
+        "priority": ["normal", "high"],
         "assignee": [None, str(technician)],
     }
 

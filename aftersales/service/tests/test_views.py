@@ -299,7 +299,10 @@ def test_edit_saves_only_changed_fields_and_refuses_stale_version(client, agent,
     open_request.refresh_from_db()
     assert open_request.priority == "urgent"
     event = open_request.events.get(kind="fields")
-    assert event.data["changes"] == {"priority": ["Normal", "Urgent"]}
+    assert event.data["changes"] == {"priority": ["normal", "urgent"]}
+    # shown in the reader's words
+    page = client.get(reverse("service:detail", args=[open_request.number])).content.decode()
+    assert "<del>Normal</del> → Urgent" in page
     # the same (now stale) form again
     response = client.post(url, {**data, "priority": "low"})
     assert "Someone else changed" in response.content.decode()
