@@ -43,6 +43,12 @@ class Unit(models.Model):
     invoice_number = models.CharField(_("invoice number"), max_length=64, blank=True)
     delivered_on = models.DateField(_("delivery date"), null=True, blank=True)
     installed_on = models.DateField(_("installation date"), null=True, blank=True)
+    warranty_starts_on = models.DateField(
+        _("warranty starts on"),
+        null=True,
+        blank=True,
+        help_text=_("Only when not the purchase date: a unit given in exchange starts anew."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=UnitStatus.choices, default=UnitStatus.IN_USE
     )

@@ -13,6 +13,7 @@ from aftersales.core.errors import DomainError
 from aftersales.customers.models import Customer
 
 EDITABLE_FIELDS = (
+    "warranty_starts_on",
     "product",
     "purchased_on",
     "sales_channel",

@@ -18,7 +18,7 @@ from aftersales.service.models import ServiceRequest
 
 # Fields that people in the field may change on a request they work on; the rest
 # (priority, routing, customer) belongs to the back office.
-FIELD_EDITABLE = frozenset({"diagnosis", "fault_codes", "description"})
+FIELD_EDITABLE = frozenset({"diagnosis", "fault_cause", "fault_codes", "description"})
 PARTNER_EDITABLE = FIELD_EDITABLE | {"assignee"}
 ARCHIVED_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
 
@@ -140,6 +140,7 @@ ALL_EDITABLE = (
     "description",
     "priority",
     "diagnosis",
+    "fault_cause",
     "fault_codes",
     "assignee",
     "team",

@@ -115,6 +115,7 @@ class EventKind(models.TextChoices):
     CALL = "call", _("Phone call")
     EMAIL = "email", _("Email")
     ATTACHMENT = "attachment", _("Attachment")
+    ENTITLEMENT = "entitlement", _("Warranty decision")
 
 
 class CallDirection(models.TextChoices):

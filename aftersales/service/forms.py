@@ -139,6 +139,7 @@ class RequestEditForm(ModelForm):
             "priority",
             "channel",
             "diagnosis",
+            "fault_cause",
             "fault_codes",
             "unit",
             "contact",

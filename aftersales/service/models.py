@@ -26,6 +26,7 @@ from aftersales.service.choices import (
     Status,
     Visibility,
 )
+from aftersales.warranty.models import FaultCause
 
 
 class ServiceRequestQuerySet(models.QuerySet):
@@ -70,6 +71,16 @@ class ServiceRequest(models.Model):
     diagnosis = models.CharField(
         _("diagnosis"), max_length=20, choices=Diagnosis.choices, default=Diagnosis.UNKNOWN
     )
+    fault_cause = models.CharField(
+        _("fault cause"),
+        max_length=20,
+        choices=FaultCause.choices,
+        default=FaultCause.UNKNOWN,
+        help_text=_("Decides what warranty covers: a product defect, damage, wear…"),
+    )
+    # The warranty decision the request is handled under, as it was made (a snapshot):
+    # later policy changes never rewrite it. See warranty.decision.
+    entitlement = models.JSONField(_("entitlement"), default=dict, blank=True, editable=False)
     fault_codes = models.ManyToManyField(
         FaultCode, verbose_name=_("fault codes"), blank=True, related_name="requests"
     )

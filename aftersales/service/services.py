@@ -20,7 +20,7 @@ from aftersales.core.changes import apply_changes
 from aftersales.core.counters import next_value
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.core.uploads import check_upload
-from aftersales.service import access, workflow
+from aftersales.service import access, entitlement, workflow
 from aftersales.service.choices import (
     CallDirection,
     Channel,
@@ -146,6 +146,7 @@ def create_request(
     )
     if request.assignee_id:
         request.status = Status.ASSIGNED
+    request.entitlement = _decide(request, fault_codes)
     request.number = request_number(now)
     request.save()
     if fault_codes:
@@ -159,7 +160,40 @@ def create_request(
         data={"channel": request.channel, "status": request.status},
         at=now,
     )
+    if request.entitlement:
+        _entitlement_event(request, actor, at=now)
     return request
+
+
+# What the warranty decision depends on: when one of these changes, it is made again.
+DECISION_INPUTS = frozenset({"unit", "fault_cause", "fault_codes", "received_at"})
+
+
+def _decide(request: ServiceRequest, fault_codes=None) -> dict:
+    """The warranty decision's snapshot for the request, or {} when there is none to make.
+
+    A decision that cannot be made (a unit bought after the call was logged…) must not
+    stop the request itself from being taken; it is left empty and the page says why.
+    """
+    try:
+        decision = entitlement.decide_for(request, fault_codes)
+    except DomainError:
+        return {}
+    return decision.as_json() if decision else {}
+
+
+def _entitlement_event(request: ServiceRequest, actor, at=None) -> None:
+    snapshot = request.entitlement
+    _event(
+        request,
+        EventKind.ENTITLEMENT,
+        actor,
+        data={
+            key: snapshot.get(key)
+            for key in ("warranty_status", "repair_charge", "eligible_remedies", "fault")
+        },
+        at=at,
+    )
 
 
 # --- Edit -----------------------------------------------------------------------------
@@ -228,6 +262,11 @@ def update_request(
     if "assignee" in diff:
         _check_assignee(actor, request)
     to_save = [name for name in diff if name != "fault_codes"]
+    if DECISION_INPUTS & diff.keys():
+        decided = _decide(request)
+        if decided != request.entitlement:
+            request.entitlement = decided
+            to_save.append("entitlement")
     status_move = _follow_assignee(request) if "assignee" in diff else None
     if status_move:
         to_save.append("status")
@@ -238,6 +277,8 @@ def update_request(
         to_save += ["response_due_at", "resolution_due_at"]
     _save(request, to_save)
     _event(request, EventKind.FIELDS, actor, data={"changes": diff})
+    if "entitlement" in to_save and request.entitlement:
+        _entitlement_event(request, actor)
     if status_move:
         _event(request, EventKind.STATUS, actor, visibility=Visibility.PUBLIC, data=status_move)
     return request

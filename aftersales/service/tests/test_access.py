@@ -145,7 +145,7 @@ def test_who_may_open_a_request_for_a_customer(role, users, customer):
 
 # --- Edit --------------------------------------------------------------------------------
 
-FIELD_EDITS = {"description", "diagnosis", "fault_codes"}
+FIELD_EDITS = {"description", "diagnosis", "fault_cause", "fault_codes"}
 EDITS = {
     **{role: set(access.ALL_EDITABLE) for role in BACK_OFFICE},
     "technician": FIELD_EDITS,
@@ -179,6 +179,7 @@ def new_value(field, request, users, partner_center):
         "description": "底部有水渍",
         "priority": "urgent",
         "diagnosis": "hardware",
+        "fault_cause": "quality",
     }[field]
 
 

@@ -47,7 +47,7 @@ def test_an_agent_logs_a_call(agent, customer):
     assert request.unit == unit
     assert request.created_by == agent
     assert request.version == 1
-    event = request.events.get()
+    event = request.events.get(kind=EventKind.CREATED)
     assert event.kind == EventKind.CREATED
     assert event.actor == agent
     assert event.visibility == Visibility.PUBLIC

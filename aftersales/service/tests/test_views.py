@@ -315,7 +315,7 @@ def test_technician_edit_form_offers_only_their_fields(client, technician, open_
     open_request.save()
     client.force_login(technician)
     form = client.get(reverse("service:edit", args=[open_request.number])).context["form"]
-    assert set(form.fields) == {"version", "diagnosis", "fault_codes", "description"}
+    assert set(form.fields) == {"version", "diagnosis", "fault_cause", "fault_codes", "description"}
 
 
 def test_comment_internal_and_public(client, agent, open_request):
