@@ -8,4 +8,6 @@ urlpatterns = [
     path("requests/", include(("aftersales.service.urls", "service"))),
     path("customers/", include(("aftersales.customers.urls", "customers"))),
     path("units/", include(("aftersales.assets.urls", "assets"))),
+    path("warranty/", include(("aftersales.warranty.urls", "warranty"))),
+    path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

@@ -1,0 +1,3 @@
+"""Warranty administration pages (policies, plans, contracts, supplier cover, claims)."""
+
+urlpatterns = []
