@@ -12,6 +12,7 @@ from aftersales.catalog.api.views import (
     SparePartViewSet,
 )
 from aftersales.customers.api.views import CustomerViewSet
+from aftersales.service.api.entitlement import EvaluateView
 from aftersales.service.api.views import TicketViewSet
 
 router = DefaultRouter()
@@ -26,5 +27,6 @@ router.register("tickets", TicketViewSet, basename="ticket")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/me/", MeView.as_view(), name="api-me"),
+    path("warranty/evaluate/", EvaluateView.as_view(), name="api-warranty-evaluate"),
     *router.urls,
 ]

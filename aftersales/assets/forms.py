@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.assets.models import Unit, UnitStatus
-from aftersales.catalog.models import Product
+from aftersales.catalog.models import FaultCode, Product
 from aftersales.core.forms import DateInput, Form, ModelForm
+from aftersales.warranty.models import FaultCause
 
 
 class UnitForm(ModelForm):
@@ -45,3 +46,21 @@ class UnitFilterForm(Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *UnitStatus.choices], required=False
     )
+
+
+class DecisionForm(Form):
+    """The question an agent asks while the customer is on the phone."""
+
+    fault = forms.ChoiceField(
+        label=_("Fault cause"), choices=FaultCause.choices, initial=FaultCause.UNKNOWN
+    )
+    fault_code = forms.ModelChoiceField(
+        label=_("Fault code"), queryset=FaultCode.objects.none(), required=False
+    )
+    reported_on = forms.DateField(label=_("Reported on"), required=False, widget=DateInput)
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fault_code"].queryset = FaultCode.objects.filter(
+            category=unit.product.category_id, active=True
+        )

@@ -7,5 +7,6 @@ urlpatterns = [
     path("new/", views.unit_create, name="create"),
     path("<int:pk>/", views.unit_detail, name="detail"),
     path("<int:pk>/edit/", views.unit_edit, name="edit"),
+    path("<int:pk>/entitlement/", views.unit_entitlement, name="entitlement"),
     path("<int:pk>/transfer/", views.unit_transfer, name="transfer"),
 ]

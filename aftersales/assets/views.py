@@ -9,13 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.assets import services
-from aftersales.assets.forms import TransferForm, UnitFilterForm, UnitForm
+from aftersales.assets.forms import DecisionForm, TransferForm, UnitFilterForm, UnitForm
 from aftersales.assets.models import normalize_serial
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.customers.services import search_customers
 from aftersales.service import access, selectors
+from aftersales.service.entitlement import evaluate_unit
 from aftersales.service.views import staff_required
+from aftersales.warranty.models import FaultCause
 
 PAGE_SIZE = 50
 SORTS = {
@@ -51,6 +53,34 @@ def unit_list(request):
     )
 
 
+def _decision(unit, params) -> dict:
+    """The decision panel's context: the form and the answer for the asked fault and day."""
+    form = DecisionForm(params or None, unit=unit)
+    if form.is_bound and not form.is_valid():
+        return {"decision_form": form, "decision": None}
+    data = form.cleaned_data if form.is_bound else {}
+    try:
+        decision = evaluate_unit(
+            unit,
+            data.get("fault") or FaultCause.UNKNOWN,
+            data.get("reported_on"),
+            fault_codes=[data["fault_code"]] if data.get("fault_code") else [],
+        )
+    except DomainError as error:
+        show_error(form, error)
+        return {"decision_form": form, "decision": None}
+    return {"decision_form": form, "decision": decision}
+
+
+@staff_required
+def unit_entitlement(request, pk):
+    """htmx: the decision for the fault cause and day the agent picked."""
+    unit = get_object_or_404(
+        access.visible_units(request.user).select_related("product__category", "customer"), pk=pk
+    )
+    return render(request, "warranty/_decision_result.html", _decision(unit, request.GET))
+
+
 @staff_required
 def unit_detail(request, pk):
     unit = get_object_or_404(
@@ -60,6 +90,7 @@ def unit_detail(request, pk):
         request,
         "assets/detail.html",
         {
+            **_decision(unit, None),
             "nav": "units",
             "unit": unit,
             "events": unit.events.select_related("actor", "from_customer", "to_customer"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:number>/edit/", views.edit, name="edit"),
     path("<str:number>/transition/", views.transition, name="transition"),
     path("<str:number>/comment/", views.comment, name="comment"),
+    path("<str:number>/fault-cause/", views.set_fault_cause, name="fault_cause"),
     path("<str:number>/call/", views.log_call, name="log_call"),
     path("<str:number>/attach/", views.upload, name="upload"),
 ]

@@ -21,7 +21,7 @@ from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.core.uploads import INLINE_TYPES
 from aftersales.field.models import ServiceCenter
-from aftersales.service import access, intake, selectors, services
+from aftersales.service import access, entitlement, intake, selectors, services
 from aftersales.service.choices import Channel, Kind, Priority, Status
 from aftersales.service.filters import (
     DEFAULT_SORT,
@@ -38,6 +38,7 @@ from aftersales.service.forms import (
     TransitionForm,
 )
 from aftersales.service.models import Attachment
+from aftersales.warranty.models import FaultCause
 
 PAGE_SIZE = 50
 # Query keys that make up a saved queue view.
@@ -256,6 +257,9 @@ def _detail_context(request, obj, **forms_):
         "call_form": forms_.get("call_form") or CallLogForm(),
         "attachment_form": forms_.get("attachment_form") or AttachmentForm(),
         "can_edit": bool(access.editable_fields(user, obj)),
+        "decision": entitlement.snapshot(obj),
+        "can_set_cause": "fault_cause" in access.editable_fields(user, obj),
+        "fault_causes": FaultCause.choices,
         "fault_codes": obj.fault_codes.all(),
         "customer_requests": customer_requests,
         "unit_requests": unit_requests,
@@ -318,6 +322,26 @@ def transition(request, number):
         status = Status(data["to"]).label
         message = _("Request %(number)s is now: %(status)s.")
         messages.success(request, message % {"number": obj.number, "status": status})
+    return redirect("service:detail", number=obj.number)
+
+
+@staff_required
+@require_POST
+def set_fault_cause(request, number):
+    """The cause is found (a defect, damage, wear…): decide the warranty question again."""
+    obj = _visible(request, number)
+    cause = request.POST.get("fault_cause", "")
+    try:
+        services.update_request(
+            obj,
+            actor=request.user,
+            expected_version=request.POST.get("version") or None,
+            fault_cause=cause,
+        )
+    except (DomainError, ValidationError) as error:
+        if getattr(error, "status", 400) == 403:
+            raise PermissionDenied(str(error)) from error
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     return redirect("service:detail", number=obj.number)
 
 

@@ -128,6 +128,14 @@ class Decision:
             "reasons": [{"code": r.code, "params": r.params} for r in self.reasons],
         }
 
+    def for_reader(self) -> dict:
+        """The decision as people (and API clients) read it: reasons as sentences."""
+        data = self.as_json()
+        data["warranty_status_label"] = self.status_label
+        data["reason_codes"] = [reason.code for reason in self.reasons]
+        data["reasons"] = self.reason_texts
+        return data
+
     @classmethod
     def from_json(cls, data: dict) -> "Decision":
         return cls(

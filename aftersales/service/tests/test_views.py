@@ -367,3 +367,27 @@ def test_upload_refuses_disguised_file(client, agent, open_request):
     )
     assert "not a file type we accept" in response.content.decode()
     assert not TimelineEvent.objects.filter(kind="attachment").exists()
+
+
+def test_request_page_shows_the_warranty_decision_and_decides_again(client, agent, open_request):
+    client.force_login(agent)
+    page = client.get(reverse("service:detail", args=[open_request.number])).content.decode()
+    assert 'data-charge="free"' in page
+    assert "Within the 12-month repair warranty" in page
+
+    client.post(
+        reverse("service:fault_cause", args=[open_request.number]),
+        {"fault_cause": "customer_damage", "version": open_request.version},
+    )
+
+    open_request.refresh_from_db()
+    assert open_request.entitlement["repair_charge"] == "chargeable"
+    page = client.get(reverse("service:detail", args=[open_request.number])).content.decode()
+    assert 'data-charge="chargeable"' in page
+    assert "Damage caused by the customer is not covered" in page
+
+
+def test_customer_and_partner_cannot_set_the_cause(client, partner, open_request):
+    client.force_login(partner)
+    url = reverse("service:fault_cause", args=[open_request.number])
+    assert client.post(url, {"fault_cause": "wear"}).status_code == 404

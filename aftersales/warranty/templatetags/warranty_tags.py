@@ -26,3 +26,28 @@ def warranty_for(unit):
         "label": STATUS_LABELS[status],
         "colour": COLOURS[status],
     }
+
+
+REMEDY_COLOURS = {"refund": "danger", "exchange": "warning", "repair": "primary"}
+STATUS_COLOURS = {
+    "in_warranty": "success",
+    "extended": "success",
+    "contract": "success",
+    "expired": "secondary",
+    "unknown": "warning",
+}
+
+
+@register.inclusion_tag("warranty/_decision_badges.html")
+def decision_badges(decision):
+    """Status, free or chargeable, and the remedies, as badges an agent reads at a glance."""
+    from aftersales.warranty.models import Remedy
+
+    return {
+        "decision": decision,
+        "status_colour": STATUS_COLOURS.get(decision.warranty_status, "secondary"),
+        "remedies": [
+            (Remedy(r).label, REMEDY_COLOURS.get(r, "secondary"))
+            for r in decision.eligible_remedies
+        ],
+    }
