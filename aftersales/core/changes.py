@@ -39,3 +39,18 @@ def apply_changes(instance: models.Model, changes: dict[str, Any]) -> dict[str, 
         setattr(instance, name, new)
         diff[name] = [old_shown, _display(instance, field, getattr(instance, attname))]
     return diff
+
+
+def loaded_relations(instance: models.Model) -> list[str]:
+    """Foreign keys set to objects loaded from the database.
+
+    Model validation would check each one's existence with a query of its own; for an
+    object we were just given by the database that only repeats work on a hot path.
+    """
+    names = []
+    for field in instance._meta.concrete_fields:
+        if field.many_to_one and field.is_cached(instance):
+            related = field.get_cached_value(instance)
+            if related is not None and not related._state.adding:
+                names.append(field.name)
+    return names

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import Role
-from aftersales.core.changes import apply_changes
+from aftersales.core.changes import apply_changes, loaded_relations
 from aftersales.core.counters import next_value
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.core.uploads import check_upload
@@ -138,7 +138,7 @@ def create_request(
         **fields,
     )
     request.received_at = request.received_at or now
-    request.full_clean(exclude=["number"])
+    request.full_clean(exclude=["number", *loaded_relations(request)])
     _check_relations(request, actor)
     _check_assignee(actor, request)
     request.response_due_at, request.resolution_due_at = compute_deadlines(
@@ -257,7 +257,7 @@ def update_request(
             diff["fault_codes"] = [", ".join(old), ", ".join(new)]
     if not diff:
         return request
-    request.full_clean(exclude=["number"])
+    request.full_clean(exclude=["number", *loaded_relations(request)])
     _check_relations(request)
     if "assignee" in diff:
         _check_assignee(actor, request)

@@ -16,6 +16,7 @@ fault the customer may ask for an exchange (or a refund).
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -173,46 +174,42 @@ def statutory_policy() -> WarrantyPolicy:
 
 def policy_for(product) -> WarrantyPolicy:
     """The product's own policy, else its category's (or a parent's), else the default."""
-    own = WarrantyPolicy.objects.filter(product=product).prefetch_related("component_terms")
-    if own:
-        return own[0]
+    categories = []
     category = product.category
-    seen = set()
-    while category is not None and category.pk not in seen:
-        seen.add(category.pk)
-        policy = (
-            WarrantyPolicy.objects.filter(category=category)
-            .prefetch_related("component_terms")
-            .first()
-        )
-        if policy:
-            return policy
+    while category is not None and category.pk not in categories:
+        categories.append(category.pk)
         category = category.parent
-    default = (
-        WarrantyPolicy.objects.filter(category=None, product=None)
-        .prefetch_related("component_terms")
-        .order_by("id")
-        .first()
-    )
-    return default or statutory_policy()
+    candidates = WarrantyPolicy.objects.filter(
+        Q(product=product) | Q(category__in=categories) | Q(category=None, product=None)
+    ).prefetch_related("component_terms")
+
+    def closeness(policy: WarrantyPolicy) -> tuple[int, int]:
+        if policy.product_id:
+            return (0, 0)
+        if policy.category_id:
+            return (1, categories.index(policy.category_id))
+        return (2, policy.pk)
+
+    found = sorted(candidates, key=closeness)
+    return found[0] if found else statutory_policy()
 
 
 def covering_contract(unit, day: datetime.date) -> ServiceContract | None:
     """The best-ranked contract in force for the unit on `day` (for a past day, a past one)."""
     contracts = (
         ServiceContract.objects.filter(
-            customer_id=unit.customer_id, starts_on__lte=day, ends_on__gte=day
+            Q(all_units=True) | Q(units=unit),
+            customer_id=unit.customer_id,
+            starts_on__lte=day,
+            ends_on__gte=day,
         )
         .exclude(
             status__in=[ContractStatus.QUOTE, ContractStatus.DECLINED, ContractStatus.CANCELLED]
         )
         .select_related("plan")
-        .order_by("-plan__rank", "-ends_on")
+        .order_by("-plan__rank", "-ends_on", "id")
     )
-    for contract in contracts:
-        if contract.all_units or contract.units.filter(pk=unit.pk).exists():
-            return contract
-    return None
+    return contracts.first()
 
 
 def covering_extended(unit, day: datetime.date) -> ExtendedWarranty | None:
