@@ -116,6 +116,8 @@ class EventKind(models.TextChoices):
     EMAIL = "email", _("Email")
     ATTACHMENT = "attachment", _("Attachment")
     ENTITLEMENT = "entitlement", _("Warranty decision")
+    QUOTE = "quote", _("Quote")
+    CHARGE = "charge", _("Charge")
 
 
 class CallDirection(models.TextChoices):
