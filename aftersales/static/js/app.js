@@ -33,6 +33,20 @@
     if (target) { target.value = el.getAttribute("data-fill-value") || ""; target.focus(); }
   });
 
+  // A button with data-copy="#field" copies that field's text (the customer's quote link).
+  document.addEventListener("click", function (event) {
+    const el = event.target.closest("[data-copy]");
+    const field = el && document.querySelector(el.getAttribute("data-copy"));
+    if (!field) { return; }
+    field.select();
+    const done = function () { if (el.dataset.copied) { el.textContent = el.dataset.copied; } };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done);
+    } else if (document.execCommand("copy")) {
+      done();
+    }
+  });
+
   // Buttons with data-print print the page (service forms, reports).
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }
