@@ -13,6 +13,12 @@ from aftersales.catalog.api.views import (
 )
 from aftersales.customers.api.views import CustomerViewSet
 from aftersales.service.api.entitlement import EvaluateView
+from aftersales.service.api.quotes import (
+    ChargeViewSet,
+    QuoteViewSet,
+    TicketChargesView,
+    TicketQuotesView,
+)
 from aftersales.service.api.views import TicketViewSet
 
 router = DefaultRouter()
@@ -23,10 +29,14 @@ router.register("spare-parts", SparePartViewSet, basename="spare-part")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("units", UnitViewSet, basename="unit")
 router.register("tickets", TicketViewSet, basename="ticket")
+router.register("quotes", QuoteViewSet, basename="quote")
+router.register("charges", ChargeViewSet, basename="charge")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/me/", MeView.as_view(), name="api-me"),
     path("warranty/evaluate/", EvaluateView.as_view(), name="api-warranty-evaluate"),
+    path("tickets/<int:ticket_id>/quotes/", TicketQuotesView.as_view(), name="ticket-quotes"),
+    path("tickets/<int:ticket_id>/charges/", TicketChargesView.as_view(), name="ticket-charges"),
     *router.urls,
 ]

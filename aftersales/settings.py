@@ -193,6 +193,7 @@ SPECTACULAR_SETTINGS = {
         "FaultKindEnum": "aftersales.catalog.models.FaultKind",
         "UnitStatusEnum": "aftersales.assets.models.UnitStatus",
         "WarrantyStatusEnum": "aftersales.warranty.services.STATUS_LABELS",
+        "QuoteLineKindEnum": "aftersales.warranty.models.LineKind",
     },
 }
 
