@@ -20,6 +20,14 @@ from aftersales.service.api.quotes import (
     TicketQuotesView,
 )
 from aftersales.service.api.views import TicketViewSet
+from aftersales.warranty.api.views import (
+    ContractViewSet,
+    ExtendedWarrantyViewSet,
+    ServicePlanViewSet,
+    SupplierWarrantyViewSet,
+    VendorClaimViewSet,
+    WarrantyPolicyViewSet,
+)
 
 router = DefaultRouter()
 router.register("categories", CategoryViewSet, basename="category")
@@ -29,6 +37,12 @@ router.register("spare-parts", SparePartViewSet, basename="spare-part")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("units", UnitViewSet, basename="unit")
 router.register("tickets", TicketViewSet, basename="ticket")
+router.register("warranty-policies", WarrantyPolicyViewSet, basename="warranty-policy")
+router.register("service-plans", ServicePlanViewSet, basename="service-plan")
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("extended-warranties", ExtendedWarrantyViewSet, basename="extended-warranty")
+router.register("supplier-warranties", SupplierWarrantyViewSet, basename="supplier-warranty")
+router.register("vendor-claims", VendorClaimViewSet, basename="vendor-claim")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("charges", ChargeViewSet, basename="charge")
 
