@@ -608,7 +608,8 @@ def withdraw_quote(
 
     `decided_at`/`decided_by`/`decision_note` then say when, by whom and why.
     """
-    check_manage(actor, quote.request)
+    if actor is not None:  # None: the system, e.g. when the request is cancelled
+        check_manage(actor, quote.request)
     quote = _lock_quote(quote)
     _check_state(quote, "withdraw")
     _check_version(quote, expected_version)

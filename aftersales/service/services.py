@@ -31,6 +31,7 @@ from aftersales.service.choices import (
 )
 from aftersales.service.deadlines import compute_deadlines
 from aftersales.service.models import Attachment, ServiceRequest, TimelineEvent
+from aftersales.warranty.decision import FREE
 
 # A request may be logged a little "in the future" when clocks disagree; more is a mistake.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -480,7 +481,30 @@ def transition(
     )  # fmt: skip
     if note and not move.needs_reason:
         _event(request, EventKind.COMMENT, actor, body=note, data={"status": to}, at=now)
+    _settle_money(request, actor, to, note)
     return request
+
+
+def _settle_money(request: ServiceRequest, actor, to: str, note: str) -> None:
+    """What resolving or cancelling means for money, in the same transaction.
+
+    Resolved: the accepted quote becomes a charge; a free repair under a supplier's
+    back-to-back cover opens a recovery claim on them. Cancelled: an open quote is
+    withdrawn, so the customer's link stops working.
+    """
+    # Imported here: quotes builds on this module.
+    from aftersales.service import quotes
+    from aftersales.warranty.services import open_vendor_claims
+
+    if to == Status.RESOLVED:
+        quotes.charge_for_request(request, actor=actor)
+        if request.entitlement.get("repair_charge") == FREE:
+            open_vendor_claims(request, request.entitlement, actor)
+    elif to == Status.CANCELLED:
+        # A customer withdrawing their request does it through the system, not as staff.
+        by = actor if quotes.can_manage(actor, request) else None
+        for quote in request.quotes.filter(status__in=quotes.OPEN):
+            quotes.withdraw_quote(quote, actor=by, reason=note)
 
 
 # --- Conversation ---------------------------------------------------------------------
