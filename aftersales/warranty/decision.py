@@ -225,8 +225,8 @@ def supplier_cover(unit, day: datetime.date, component: str = "") -> list[dict]:
     found = []
     covers = SupplierWarranty.objects.filter(active=True, product=unit.product_id)
     for cover in covers:
-        if cover.component and component and cover.component != component:
-            continue
+        if cover.component and cover.component != component:
+            continue  # a compressor maker does not answer for an unknown or other fault
         start = unit.installed_on if cover.counts_from == CountsFrom.INSTALLATION else None
         start = start or unit.purchased_on
         if start is None:

@@ -369,6 +369,15 @@ def test_an_exchanged_unit_starts_a_new_warranty(unit):
 # --- Back-to-back cover -----------------------------------------------------------------------
 
 
+def test_component_cover_only_for_that_component(unit):
+    SupplierWarranty.objects.create(
+        supplier="美芝压缩机", product=unit.product, component="压缩机", months=18
+    )
+    assert decide(unit, day=D(2026, 6, 1), component="压缩机").supplier_cover
+    assert decide(unit, day=D(2026, 6, 1), component="主板").supplier_cover == ()
+    assert decide(unit, day=D(2026, 6, 1)).supplier_cover == ()  # not yet known
+
+
 def test_supplier_cover_is_named_for_free_repairs(unit):
     SupplierWarranty.objects.create(supplier="华凌压缩机厂", product=unit.product, months=18)
     decision = decide(unit, day=D(2026, 6, 1))
