@@ -92,6 +92,23 @@ def field_value(name: str, value, model: str = "service.ServiceRequest"):
     return value
 
 
+@register.simple_tag
+def entitlement_summary(data: dict) -> str:
+    """'In warranty · free of charge · repair' from a decision event's facts."""
+    from aftersales.warranty.decision import status_label
+    from aftersales.warranty.models import FaultCause, Remedy
+
+    parts = [status_label(data.get("warranty_status", ""))]
+    parts.append(_("free of charge") if data.get("repair_charge") == "free" else _("chargeable"))
+    remedies = [
+        str(Remedy(r).label) for r in data.get("eligible_remedies") or [] if r in Remedy.values
+    ]
+    parts.append(" / ".join(remedies) or _("no remedy offered"))
+    if data.get("fault") in FaultCause.values:
+        parts.append(str(FaultCause(data["fault"]).label))
+    return " · ".join(parts)
+
+
 @register.filter
 def channel_label(value: str) -> str:
     from aftersales.service.choices import Channel

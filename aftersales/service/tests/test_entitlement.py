@@ -102,3 +102,12 @@ def test_a_unit_bought_after_the_call_still_gets_its_request(agent, customer):
     unit = unit_bought(-5, customer)
     request = open_request(agent, customer, unit)
     assert request.pk and request.entitlement == {}
+
+
+def test_the_timeline_says_what_was_decided(client, agent, customer):
+    from django.urls import reverse
+
+    request = open_request(agent, customer, unit_bought(30, customer))
+    client.force_login(agent)
+    page = client.get(reverse("service:detail", args=[request.number])).content.decode()
+    assert "Warranty decision: In warranty · free of charge · Repair · Not yet known" in page
