@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.assets.models import Unit
 from aftersales.catalog.models import Category, Product, SparePart
@@ -487,7 +488,7 @@ class QuoteLine(models.Model):
 
 
 class ChargeStatus(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("charge status", "Due")
     PAID = "paid", _("Paid")
     WAIVED = "waived", _("Waived")
 

@@ -384,6 +384,20 @@ def test_the_profile_language_applies_without_a_browser_preference(client, agent
 
 
 @pytest.mark.django_db
+def test_the_warranty_pages_are_in_chinese(client, manager):
+    client.force_login(manager)
+
+    response = client.get(reverse("warranty:policy_list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for words in ("保修与合同", "保修政策", "服务套餐", "供应商保修", "供应商索赔", "新建保修政策"):
+        assert words in html, words
+    for english in ("Warranty policies", "Service plans", "New policy"):
+        assert english not in html, english
+
+
+@pytest.mark.django_db
 def test_the_api_explains_a_refused_transition_in_chinese(agent):
     ticket = ServiceRequestFactory()
     api = APIClient()

@@ -1,6 +1,7 @@
 """`POST /api/v1/warranty/evaluate/`: the same decision the pages show, with clear refusals."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -67,7 +68,14 @@ def test_chinese_reasons_for_a_chinese_client(agent, unit):
         {"serial_number": unit.serial_number, "fault": "consumable"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    assert response.json()["warranty_status_label"] != "In warranty"
+
+    data = response.json()
+    assert data["warranty_status_label"] == "保修期内"
+    assert data["reason_codes"][0] == "excluded_consumable"
+    assert "易耗件" in data["reasons"][0]
+    # every reason is worded in Chinese: none fell back to the English msgid
+    for reason in data["reasons"]:
+        assert not re.search("[A-Za-z]", reason), reason
 
 
 @pytest.mark.parametrize(
