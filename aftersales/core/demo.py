@@ -3,9 +3,18 @@ after-sales service, as a Chinese service manager would recognise it.
 
 Everything that has rules goes through the real services: customers and contacts
 (`customers.services`), units (`assets.services`), service requests, their transitions,
-comments and calls (`service.services`), so demo data obeys the same rules as real data.
-The catalog, the service network and the staff, which have no services of their own yet,
-are written directly with the ORM (the users after their own validation).
+comments and calls (`service.services`), quotes and charges (`service.quotes`), warranty
+policies, plans, extended and supplier cover, contracts and vendor claims
+(`warranty.services`), so demo data obeys the same rules as real data: each request's
+warranty decision is the one the rules made when it came in. The catalog, the service
+network and the staff, which have no services of their own yet, are written directly
+with the ORM (the users after their own validation).
+
+Besides requests in every status, the demo holds a unit in every warranty situation
+(`demo_data.WARRANTY_CASES`: return and exchange windows, repair warranty, just
+expired, extended warranty, contract, unknown purchase date, repeated failed repairs,
+repair days that extend the warranty, exclusions, supplier cover), contracts in every
+status, and quotes in every status.
 
 To give requests realistic timelines, the data is built on a simulated clock:
 `django.utils.timezone.now` is replaced while the demo is built (a single-threaded
@@ -45,10 +54,11 @@ from aftersales.customers import services as customers
 from aftersales.customers.models import Contact, Customer, CustomerKind
 from aftersales.customers.phones import normalize_phone
 from aftersales.field.models import ServiceCenter
-from aftersales.service import services
+from aftersales.service import quotes, services
 from aftersales.service.choices import (
     CallDirection,
     Channel,
+    Diagnosis,
     Kind,
     Priority,
     ResolutionType,
@@ -56,7 +66,23 @@ from aftersales.service.choices import (
     Visibility,
 )
 from aftersales.service.models import ServiceRequest
-from aftersales.warranty.services import warranty_dates
+from aftersales.service.quotes import AnswerVia, LineInput
+from aftersales.warranty import services as warranty
+from aftersales.warranty.dates import add_months
+from aftersales.warranty.decision import CHARGEABLE, FREE
+from aftersales.warranty.models import (
+    ChargeStatus,
+    ClaimStatus,
+    ExtendedWarranty,
+    FaultCause,
+    LineKind,
+    PaymentMethod,
+    Quote,
+    QuoteStatus,
+    ServicePlan,
+    SupplierWarranty,
+    WarrantyPolicy,
+)
 
 # One memorable password for every demo login; it passes Django's password validators.
 DEMO_PASSWORD = "Demo-pass-2026"
@@ -87,16 +113,17 @@ DEMO_CUSTOMER = {
     "address": "张杨路500号锦绣家园6号楼2单元1102室",
 }
 
-# How many requests end in each status (besides a few featured stories below).
+# How many requests end in each status (besides the featured stories: the demo logins'
+# own and the warranty cases, mostly closed).
 STATUS_PLAN = {
     Status.NEW: 14,
     Status.TRIAGED: 10,
     Status.ASSIGNED: 12,
-    Status.IN_PROGRESS: 14,
-    Status.WAITING_CUSTOMER: 9,
-    Status.WAITING_PARTS: 10,
-    Status.RESOLVED: 14,
-    Status.CLOSED: 50,
+    Status.IN_PROGRESS: 13,
+    Status.WAITING_CUSTOMER: 7,
+    Status.WAITING_PARTS: 9,
+    Status.RESOLVED: 11,
+    Status.CLOSED: 36,
     Status.CANCELLED: 10,
 }
 # What kinds of request end in each status (weights).
@@ -188,6 +215,10 @@ def check_can_load() -> None:
         clashes.append(_("demo product categories"))
     if ServiceCenter.objects.filter(code__in=[row[0] for row in data.SERVICE_CENTERS]).exists():
         clashes.append(_("demo service centers"))
+    if ServicePlan.objects.filter(code__in=[row[0] for row in data.SERVICE_PLANS]).exists():
+        clashes.append(_("demo service plans"))
+    if WarrantyPolicy.objects.filter(category=None, product=None).exists():
+        clashes.append(_("a default warranty policy"))
     if clashes:
         raise DemoDataExists(
             _(
@@ -247,7 +278,7 @@ class _Step:
 class _Spec:
     final: str
     kind: str
-    customer: Customer
+    customer: Customer | None  # None until a featured story's customer is created
     unit: Unit | None = None
     product: Product | None = None  # for a unit bought during the story
     fault: tuple | None = None
@@ -260,6 +291,17 @@ class _Spec:
     waits_for_customer: bool = False
     reopen: bool = False
     recency: float = 24.0
+    # Featured stories tell more precisely what happens:
+    cause: str = ""  # the fault's cause the engineer finds ("": the usual one for the fault)
+    subject: str = ""
+    text: str = ""
+    summary: str = ""
+    resolution: str = ""
+    wait_reason: str = ""
+    quote: str = ""  # what becomes of a quote: draft, sent, accepted, declined, withdrawn
+    parts_days: float | None = None  # how long the parts take
+    claim: str = ""  # how far the vendor recovery claim gets: submitted or paid
+    diagnosed: bool = False  # diagnosed also when the story ends in progress
 
 
 @dataclass
@@ -270,6 +312,7 @@ class _Story:
     unit: Unit | None = None
     answer: str = ""  # the resolution of a consultation, complaint or training
     times: dict[str, datetime.datetime] = field(default_factory=dict)  # named steps' times
+    quote: Quote | None = None  # the quote for chargeable work, as last changed
 
 
 class _Builder:
@@ -284,6 +327,8 @@ class _Builder:
         self.customer_since: dict[int, datetime.datetime] = {}
         self.units: list[Unit] = []
         self.company_ids: set[int] = set()
+        self.company_by_name: dict[str, Customer] = {}
+        self.reserved: set[int] = set()  # units of featured stories, not for random ones
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -349,7 +394,9 @@ class _Builder:
         self.catalog()
         self.network()
         self.staff()
+        self.warranty_terms()
         self.customers()
+        self.extended_warranties()
         self.requests()
 
     def catalog(self) -> None:
@@ -538,6 +585,8 @@ class _Builder:
                 dealer = f"工程渠道：{place[1]}海川授权经销商"
                 units += [(sku, bought, dealer)] * self.rng.randint(2, 4)
                 bought = max(30, bought - self.rng.randint(30, 200))
+            # Companies with service contracts bought their first units well before.
+            units += [(sku, days, dealer) for sku, days in data.COMPANY_UNITS.get(name, [])]
             company = self.customer(
                 {
                     "kind": CustomerKind.COMPANY,
@@ -552,6 +601,7 @@ class _Builder:
                 invoice_per_day=True,
             )
             self.company_ids.add(company.pk)
+            self.company_by_name[name] = company
         self.created.update(customers=Customer.objects.count(), contacts=Contact.objects.count())
 
     def landline(self, area: str) -> str:
@@ -623,18 +673,24 @@ class _Builder:
         invoice: str | None = None,
         in_story: bool = False,
         notes: str = "",
+        purchased_on: datetime.date | None = None,
+        warranty_starts_on: datetime.date | None = None,
+        track: bool = True,
     ) -> Unit:
-        """Register a unit bought at `when`.
+        """Register a unit bought (or, given in exchange, handed over) at `when`.
 
         Units bought in the past are registered once delivered (and installed, if they
         need it); a unit bought during a request's story is registered at once, delivered
-        the same day and installed later by that story's installation visit.
+        the same day and installed later by that story's installation visit. A unit given
+        in exchange keeps the original `purchased_on` and starts its warranty anew.
+        Units not `track`ed are left out of random stories (featured stories have them).
         """
         rng = self.rng
-        bought = timezone.localtime(when, self.tz).date()
+        day = timezone.localtime(when, self.tz).date()
+        bought = purchased_on or day
         today = timezone.localtime(self.now, self.tz).date()
         online = "店" not in channel or "旗舰店" in channel
-        delivered = bought + DAY * (rng.randint(1, 3) if online and not in_story else 0)
+        delivered = day + DAY * (rng.randint(1, 3) if online and not in_story else 0)
         if product.category.code == "PHONE" and rng.random() < 0.5:
             delivered = None
         delivered = min(delivered, today) if delivered else None
@@ -648,7 +704,7 @@ class _Builder:
             self.clock.set(min(max(when, settled), self.now - HOUR))
         unit = assets.register_unit(
             actor=rng.choice([None, *self.agents]),
-            serial_number=self.serial(product, bought - DAY * rng.randint(20, 90)),
+            serial_number=self.serial(product, day - DAY * rng.randint(20, 90)),
             product=product,
             customer=customer,
             purchased_on=bought,
@@ -656,20 +712,222 @@ class _Builder:
             invoice_number=invoice or "",
             delivered_on=delivered,
             installed_on=installed,
+            warranty_starts_on=warranty_starts_on,
             notes=notes,
         )
-        self.units.append(unit)
+        if track:
+            self.units.append(unit)
+        else:
+            self.reserved.add(unit.pk)
         self.created["units"] += 1
         return unit
+
+    # -- warranty terms, cover and contracts ---------------------------------------------------
+
+    def warranty_terms(self) -> None:
+        """三包 policies, service plans and back-to-back cover, in force since before the
+        oldest unit was sold."""
+        self.clock.set(self.now - 1600 * DAY)
+        manager = self.manager
+        for scope, name, terms, components, notes in data.WARRANTY_POLICIES:
+            policy = WarrantyPolicy(name=name, notes=notes, **terms)
+            if scope in self.categories:
+                policy.category = self.categories[scope]
+            elif scope:
+                policy.product = self.products[scope]
+            warranty.save_policy(
+                policy,
+                actor=manager,
+                terms=[warranty.ComponentTerm(part, months) for part, months in components],
+            )
+        self.plans: dict[str, ServicePlan] = {}
+        for row in data.SERVICE_PLANS:
+            code, name, rank, response, resolution, onsite, visits, promise, wear, price = row
+            self.plans[code] = warranty.save_plan(
+                ServicePlan(
+                    code=code,
+                    name=name,
+                    rank=rank,
+                    response_hours=response,
+                    resolution_hours=resolution,
+                    onsite_hours=onsite,
+                    pm_visits_per_year=visits,
+                    parts_promise=promise,
+                    covers_repairs=True,
+                    covers_wear=wear,
+                    price=Decimal(price),
+                ),
+                actor=manager,
+            )
+        for supplier, sku, part, component, months, counts, labour, notes in data.SUPPLIER_COVER:
+            warranty.save_supplier_warranty(
+                SupplierWarranty(
+                    supplier=supplier,
+                    product=self.products[sku],
+                    spare_part=self.parts[part] if part else None,
+                    component=component,
+                    months=months,
+                    counts_from=counts,
+                    labour_rate=Decimal(labour),
+                    notes=notes,
+                ),
+                actor=manager,
+            )
+        self.created.update(
+            warranty_policies=len(data.WARRANTY_POLICIES),
+            service_plans=len(self.plans),
+            supplier_warranties=len(data.SUPPLIER_COVER),
+        )
+
+    def extended_warranties(self) -> None:
+        """Some customers buy an extended warranty (or Care+ for a phone) with their unit."""
+        for unit in list(self.units):
+            category = unit.product.category.code
+            if (
+                category not in data.EXTENDED_WARRANTIES
+                or unit.customer_id in self.company_ids
+                or unit.customer_id == self.demo_customer.pk
+                or self.rng.random() >= 0.08
+            ):
+                continue
+            self.clock.set(min(unit.created_at + 10 * datetime.timedelta(minutes=1), self.now))
+            self.add_cover(unit)
+
+    def add_cover(self, unit: Unit) -> ExtendedWarranty:
+        """The category's extended warranty, sold with the unit (recorded by an agent)."""
+        name, after, months, accidental, price = data.EXTENDED_WARRANTIES[
+            unit.product.category.code
+        ]
+        bought = unit.purchased_on
+        starts = add_months(bought, after) + DAY * (1 if after else 0)
+        self.created["extended_warranties"] += 1
+        return warranty.add_extended_warranty(
+            unit,
+            actor=self.rng.choice(self.agents),
+            name=name,
+            reference=f"YB{bought:%Y%m%d}{self.created['extended_warranties']:04d}",
+            starts_on=starts,
+            ends_on=add_months(bought, after + months),
+            covers_accidental_damage=accidental,
+            price=Decimal(price),
+        )
+
+    def contract_actions(self) -> list[tuple[datetime.datetime, Callable[[], None]]]:
+        """What happens to the demo contracts and when: quoted, accepted, declined, renewed,
+        cancelled, and the nightly run (`update_contracts`) that activates and expires them."""
+        today = timezone.localtime(self.now, self.tz).date()
+        actions: list[tuple[datetime.datetime, Callable[[], None]]] = []
+        nights: set[datetime.date] = set()
+        for row in data.CONTRACTS:
+            actions += self.contract_story(row, today, nights)
+        latest = self.now - datetime.timedelta(minutes=30)
+        for night in sorted(nights):
+            when = self.local(night, 0, 30)
+            if night <= today and when <= latest:
+                actions.append((when, lambda night=night: warranty.update_contracts(today=night)))
+        self.created["contracts"] = len(data.CONTRACTS) + sum(
+            1 for row in data.CONTRACTS if row[2] == "renewed"
+        )
+        return actions
+
+    def contract_story(
+        self, row: tuple, today: datetime.date, nights: set[datetime.date]
+    ) -> list[tuple[datetime.datetime, Callable[[], None]]]:
+        """The timed steps of one contract of `data.CONTRACTS`, and the nights on which the
+        daily run has something to do for it."""
+        company, plan, fate, start, months, categories, notes, reason = row
+        customer = self.company_by_name[company]
+        plan = self.plans[plan]
+        starts_on = today + DAY * start
+        ends_on = warranty.default_end(starts_on, months)
+        manager = self.manager
+        held: dict[str, object] = {}
+
+        def day_of(when: datetime.datetime) -> datetime.date:
+            return timezone.localtime(when, self.tz).date()
+
+        def quote() -> None:
+            units = []
+            if categories:
+                quoted_on = self.today()
+                units = [
+                    unit
+                    for unit in self.units
+                    if unit.customer_id == customer.pk
+                    and unit.product.category.code in categories
+                    and unit.purchased_on < quoted_on
+                ]
+            held["contract"] = warranty.create_contract(
+                actor=manager,
+                customer=customer,
+                plan=plan,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                all_units=not categories,
+                units=units,
+                notes=notes,
+            )
+
+        def accept() -> None:
+            held["contract"] = warranty.accept_contract(
+                held["contract"], actor=manager, note="客户已盖章回传合同。", today=self.today()
+            )
+
+        def decline() -> None:
+            warranty.decline_contract(
+                held["contract"], actor=manager, note=reason, today=self.today()
+            )
+
+        def renew() -> None:
+            held["renewal"] = warranty.renew_contract(
+                held["contract"], actor=manager, today=self.today()
+            )
+
+        def accept_renewal() -> None:
+            warranty.accept_contract(
+                held["renewal"], actor=manager, note="客户确认续约。", today=self.today()
+            )
+
+        def cancel() -> None:
+            warranty.cancel_contract(
+                held["contract"], actor=manager, reason=reason, today=self.today()
+            )
+
+        def at(day: datetime.date, hour: int) -> datetime.datetime:
+            return self.local(day, hour, self.rng.randrange(60))
+
+        steps = [(at(starts_on - 25 * DAY, 10), quote)]
+        if fate == "declined":
+            steps.append((at(starts_on - 15 * DAY, 15), decline))
+        elif fate != "quote":
+            steps.append((at(starts_on - 13 * DAY, 15), accept))
+            nights.add(starts_on)
+        if fate == "expired":
+            nights.add(ends_on + DAY)
+        elif fate == "renewed":
+            steps.append((at(ends_on - 45 * DAY, 11), renew))
+            steps.append((at(ends_on - 25 * DAY, 16), accept_renewal))
+            nights.add(ends_on + DAY)
+        elif fate == "cancelled":
+            steps.append((at(today - 60 * DAY, 14), cancel))
+        for when, _run in steps:
+            if day_of(when) > today:  # a mistake in the demo's tables
+                raise RuntimeError(f"demo contract of {company} has a step after today")
+        return steps
 
     # -- requests --------------------------------------------------------------------------------
 
     def requests(self) -> None:
         stories = [self.story(spec) for spec in self.featured()]
+        stories += self.warranty_stories()
         for final, count in STATUS_PLAN.items():
             for _index in range(count):
                 stories.append(self.story(self.spec(final)))
-        timed = []
+        # Contracts are quoted, accepted, renewed… on their own days, between the requests.
+        timed = [
+            (when, -1, index, _Step(datetime.timedelta(0), run))
+            for index, (when, run) in enumerate(self.contract_actions())
+        ]
         for number, story in enumerate(stories):
             for index, (when, step) in enumerate(self.schedule(story)):
                 timed.append((when, number, index, step))
@@ -680,6 +938,8 @@ class _Builder:
             self.clock.set(when)
             step.run()
         self.created["requests"] = len(stories)
+        # The featured warranty stories brought customers of their own.
+        self.created["customers"] = Customer.objects.count()
 
     def schedule(self, story: _Story) -> list[tuple[datetime.datetime, _Step]]:
         """Times for the story's steps, shifted back until the last one is in the past."""
@@ -721,6 +981,7 @@ class _Builder:
             if unit.purchased_on < day
             and unit.status == UnitStatus.IN_USE
             and unit.customer_id != self.demo_customer.pk
+            and unit.pk not in self.reserved
             and (category is None or unit.product.category.code in category)
         ]
 
@@ -871,6 +1132,135 @@ class _Builder:
         spec.channel = Channel.PHONE
         return spec
 
+    # -- featured warranty stories ----------------------------------------------------------
+
+    def warranty_stories(self) -> list[_Story]:
+        """A unit in every warranty situation, each with the request that shows it."""
+        stories = []
+        for case in data.WARRANTY_CASES:
+            stories += self.warranty_case(case)
+        return stories
+
+    def warranty_case(self, case: dict) -> list[_Story]:
+        """The case's request (and the unit's earlier repairs, if any) as stories.
+
+        The unit is bought `age` days before the day the request comes in, so the stories
+        are planned first and the customer and unit made to fit the day they open.
+        """
+        customer = None
+        if "demo_customer" in case:
+            customer = self.demo_customer
+        elif "company" in case:
+            customer = self.company_by_name[case["company"]]
+        main = _Spec(
+            case["final"],
+            case.get("kind", Kind.REPAIR),
+            customer,
+            channel=case.get("channel", Channel.PHONE),
+            mode=case.get("mode", "onsite"),
+            recency=(case["days_ago"] + self.rng.uniform(-0.4, 0.4)) * 24,
+            cause=case["cause"],
+            subject=case.get("subject", ""),
+            text=case.get("text", ""),
+            summary=case.get("summary", ""),
+            resolution=case.get("resolution", ""),
+            wait_reason=case.get("wait", ""),
+            quote=case.get("quote", ""),
+            parts_days=case.get("parts_days"),
+            claim=case.get("claim", ""),
+            reopen=case.get("reopen", False),
+            diagnosed=True,
+        )
+        main.waits_for_parts = main.parts_days is not None or main.final == Status.WAITING_PARTS
+        specs = [(main, case["fault"])]
+        for code, before, parts in case.get("earlier", ()):
+            earlier = _Spec(
+                Status.CLOSED,
+                Kind.REPAIR,
+                customer,
+                recency=(case["days_ago"] + before) * 24,
+                parts_days=parts,
+                waits_for_parts=parts is not None,
+            )
+            specs.append((earlier, code))
+        stories = [self.story(spec) for spec, _code in specs]
+        opened = [self.opened_at(story) for story in stories]
+        if customer is self.demo_customer:
+            unit = next(
+                u
+                for u in self.units
+                if u.customer_id == customer.pk and u.product.category.code == case["demo_customer"]
+            )
+        elif customer is not None:
+            unit = self.company_unit(customer, case["sku"], case["bought_days_ago"])
+        else:
+            customer, unit = self.case_customer(case, opened[0], min(opened))
+        for (spec, code), story, when in zip(specs, stories, opened, strict=True):
+            spec.customer = customer
+            spec.unit = story.unit = unit
+            self.field_repair(spec, code)
+            spec.mode = case.get("mode", "onsite")
+            spec.channel = case.get("channel", Channel.PHONE) if spec is main else Channel.PHONE
+            if unit.purchased_on and unit.purchased_on > timezone.localtime(when, self.tz).date():
+                raise RuntimeError(f"demo case {case['key']}: the unit is bought after the call")
+        return stories
+
+    def opened_at(self, story: _Story) -> datetime.datetime:
+        """When the story's request will come in (the schedule is the same every time)."""
+        return next(when for when, step in self.schedule(story) if step.name == "open")
+
+    def company_unit(self, company: Customer, sku: str, days: int) -> Unit:
+        """The company's unit of `data.COMPANY_UNITS`, kept for its featured story."""
+        bought = self.now.date() - datetime.timedelta(days=days)
+        unit = next(
+            u
+            for u in self.units
+            if u.customer_id == company.pk and u.product.sku == sku and u.purchased_on == bought
+        )
+        self.reserved.add(unit.pk)
+        return unit
+
+    def case_customer(
+        self, case: dict, opened: datetime.datetime, first: datetime.datetime
+    ) -> tuple[Customer, Unit]:
+        """A customer of the case's own, who bought the unit `age` days before `opened`
+        (or, purchase date unknown, registers it when first calling)."""
+        name, place_index = case["customer"]
+        place = data.PLACES[place_index]
+        product = self.products[case["sku"]]
+        age = case["age"]
+        if age is None:
+            when = first - 20 * datetime.timedelta(minutes=1)
+        else:
+            day = timezone.localtime(opened, self.tz).date() - DAY * age
+            when = self.local(day, self.rng.randint(10, 18), self.rng.randrange(60))
+        self.clock.set(when)
+        customer = customers.create_customer(
+            actor=self.rng.choice(self.agents),
+            name=name,
+            phone=self.spelled(self.mobile()),
+            address=self.address(place),
+            province=place[0],
+            city=place[1],
+            district=place[2],
+        )
+        self.place_of[customer.pk] = place
+        if age is None:
+            unit = assets.register_unit(
+                actor=self.rng.choice(self.agents),
+                serial_number=self.serial(product, timezone.localdate(when, self.tz) - 800 * DAY),
+                product=product,
+                customer=customer,
+                notes="客户无购机发票，购买日期不详。",
+            )
+            self.reserved.add(unit.pk)
+            self.created["units"] += 1
+        else:
+            unit = self.register(customer, product, when, case["sold"], track=False)
+            if case.get("extended"):
+                self.add_cover(unit)
+        return customer, unit
+
     # -- the steps of a story ------------------------------------------------------------------
 
     def story(self, spec: _Spec) -> _Story:
@@ -886,13 +1276,14 @@ class _Builder:
         final = spec.final
         if spec.product is not None:
             # A unit bought during the story: installation right after delivery,
-            # return or exchange within the 三包 windows.
+            # return or exchange within the 三包 windows (7 and 15 days, counted in whole
+            # days: bought by 21:00, reported within 6.5 days is reported by day 7).
             step((0, 1), lambda: self.buy(story), hours=(9, 21))
-            days = (1, 3) if spec.kind == Kind.INSTALLATION else (3, 11)
+            days = {Kind.INSTALLATION: (1, 3), Kind.RETURN: (2, 6.5)}.get(spec.kind, (3, 11))
             lag = (days[0] * 1440, days[1] * 1440)
         else:
             lag = (0, 1)
-        step(lag, lambda: self.open(story), hours=self.intake_hours(spec))
+        step(lag, lambda: self.open(story), hours=self.intake_hours(spec), name="open")
         if final == Status.NEW:
             if spec.channel in (Channel.WECHAT, Channel.WEB, Channel.EMAIL) and rng.random() < 0.6:
                 step((5, 40), lambda: self.acknowledge(story))
@@ -914,7 +1305,7 @@ class _Builder:
             step((30, 1440), lambda: self.cancel(story))
             return story
         step((15, 240), lambda: self.assign(story))
-        if spec.customer.pk == self.demo_customer.pk:
+        if spec.customer is not None and spec.customer.pk == self.demo_customer.pk:
             step((20, 300), lambda: self.customer_reply(story), hours=(8, 22))
         if final == Status.ASSIGNED:
             if rng.random() < 0.4:
@@ -925,7 +1316,7 @@ class _Builder:
             return story
         step((60, 1500), lambda: self.start(story), name="start")
         if final == Status.IN_PROGRESS:
-            if rng.random() < 0.6:
+            if rng.random() < 0.6 or spec.diagnosed:
                 step((15, 60), lambda: self.diagnose(story))
             return story
         step((15, 60), lambda: self.diagnose(story))
@@ -935,7 +1326,10 @@ class _Builder:
                 if rng.random() < 0.6:
                     step((1000, 2500), lambda: self.parts_chased(story))
                 return story
-            step((2000, 6000), lambda: self.parts_arrived(story))
+            wait = (2000, 6000)
+            if spec.parts_days is not None:
+                wait = (spec.parts_days * 1440, spec.parts_days * 1440 + 600)
+            step(wait, lambda: self.parts_arrived(story))
         if final == Status.WAITING_CUSTOMER or spec.waits_for_customer:
             step((10, 60), lambda: self.wait_for_customer(story))
             step((60, 600), lambda: self.call_customer(story), hours=(9, 21))
@@ -950,6 +1344,11 @@ class _Builder:
             step((1440, 7200), lambda: self.reopen(story), hours=(8, 21))
             step((600, 2880), lambda: self.resolve(story, again=True))
             step((1440, 4320), lambda: self.close(story))
+        if spec.claim:  # the manager claims back what the repair cost from the supplier
+            step((1440, 4320), lambda: self.move_claims(story, ClaimStatus.SUBMITTED))
+            if spec.claim == ClaimStatus.PAID:
+                step((7200, 14400), lambda: self.move_claims(story, ClaimStatus.ACCEPTED))
+                step((4320, 10080), lambda: self.move_claims(story, ClaimStatus.PAID))
         return story
 
     def intake_hours(self, spec: _Spec) -> tuple[int, int] | None:
@@ -987,6 +1386,9 @@ class _Builder:
             contact = rng.choice(users or contacts) if contacts else None
         label = self.product_label(story)
         subject, description = self.describe(story, contact)
+        subject = spec.subject or subject
+        if spec.text:
+            description = f"{spec.text}型号 {unit.product.sku}，序列号 {unit.serial_number}。"
         priority = self.pick(
             {Priority.LOW: 10, Priority.NORMAL: 62, Priority.HIGH: 22, Priority.URGENT: 6}
         )
@@ -1130,20 +1532,43 @@ class _Builder:
         )
 
     def warranty_note(self, story: _Story) -> str:
+        """What the agent tells colleagues about the warranty, from the request's decision."""
         unit = story.unit
         if unit is None:
             return "已确认客户需求与联系人，安排处理。"
-        state = warranty_dates(unit).status_on(self.today())
-        bought = f"购于{unit.purchased_on:%Y-%m-%d}（{unit.sales_channel or '渠道不详'}）"
-        if state == "expired":
-            return (
-                f"已核实购机信息：{bought}，已过保修期，已告知客户需收取上门费和配件费，客户同意。"
-            )
+        if unit.purchased_on is None:
+            bought = "客户无购机发票，购买日期不详"
+        else:
+            bought = f"购于{unit.purchased_on:%Y-%m-%d}（{unit.sales_channel or '渠道不详'}）"
         if story.spec.kind == Kind.INSTALLATION:
             return f"已核实购机信息：{bought}，新机首次安装，免费。"
-        if state in ("return", "exchange"):
-            return f"已核实购机信息：{bought}，在三包退换货期内。"
-        return f"已核实购机信息：{bought}，在整机保修期内，免费维修。"
+        decision = story.request.entitlement or {}
+        status = decision.get("warranty_status")
+        remedies = decision.get("eligible_remedies", [])
+        ends = decision.get("warranty_ends_on")
+        if status == "unknown":
+            return f"{bought}，暂按保外处理，已请客户提供发票照片以确认保修。"
+        if status == "contract":
+            contract, plan = decision["contract"], decision["plan"]
+            return (
+                f"已核实购机信息：{bought}，在服务合同 {contract['number']}（{plan['name']}）"
+                f"保障期内，免费维修，按合同要求{plan['onsite_hours']}小时内上门。"
+            )
+        if status == "extended":
+            cover = decision["extended_warranty"]
+            return f"已核实购机信息：{bought}，在{cover['name']}期内（至{ends}），免费维修。"
+        if status == "expired" and decision.get("repair_charge") == FREE:
+            return f"已核实购机信息：{bought}，整机保修期已过，该机型质量问题终身免费维修。"
+        if status == "expired":
+            return (
+                f"已核实购机信息：{bought}，已过保修期（{ends}到期），已告知客户需收费维修，"
+                "工程师检测后报价。"
+            )
+        if "refund" in remedies:
+            return f"已核实购机信息：{bought}，在三包退货期内，可退货、换货或免费维修。"
+        if "exchange" in remedies:
+            return f"已核实购机信息：{bought}，在三包换货期内，可换货或免费维修。"
+        return f"已核实购机信息：{bought}，在保修期内（至{ends}），免费维修。"
 
     def triage(self, story: _Story) -> None:
         spec, request = story.spec, story.request
@@ -1249,22 +1674,253 @@ class _Builder:
             )
 
     def diagnose(self, story: _Story) -> None:
+        """The engineer's finding: fault code and cause, which decide the warranty again;
+        chargeable work then gets a quote."""
         spec = story.spec
+        worker = self.worker(story)
         if spec.fault is None:
+            if spec.kind in (Kind.RETURN, Kind.EXCHANGE):
+                story.request = services.update_request(
+                    story.request,
+                    actor=worker,
+                    diagnosis=Diagnosis.HARDWARE,
+                    fault_cause=FaultCause.QUALITY,
+                )
+                services.add_comment(
+                    story.request, actor=worker, body="检测确认为产品性能故障，非人为损坏。"
+                )
             return
         code, row = spec.fault
-        worker = self.worker(story)
+        before = story.request.entitlement.get("repair_charge")
         story.request = services.update_request(
-            story.request, actor=worker, diagnosis=code.kind, fault_codes=[code]
+            story.request,
+            actor=worker,
+            diagnosis=code.kind,
+            fault_codes=[code],
+            fault_cause=spec.cause or self.cause_of(story),
         )
-        part = self.parts.get(row[6]) if row[6] else None
+        part = self.part_for(story)
         body = f"检测结果：{code.component} — {code.symptom}（故障码 {code.code}）。"
         if part:
             body += f"需更换{part.name}（{part.part_number}）。"
-        services.add_comment(story.request, actor=worker, body=body)
+        services.add_comment(
+            story.request, actor=worker, body=body + self.cover_note(story.request, before)
+        )
+        self.quote_work(story)
+
+    def cover_note(self, request: ServiceRequest, before: str | None) -> str:
+        """What the diagnosis changed about the warranty, for the engineer's note."""
+        decision = request.entitlement
+        reasons = {reason["code"]: reason["params"] for reason in decision.get("reasons", [])}
+        note = ""
+        if "repeated_failures" in reasons:
+            failed = reasons["repeated_failures"]
+            note += (
+                f"同一故障已在保修期内修理{failed['count']}次（{failed['requests']}），"
+                "客户可按三包规定要求换货或退货。"
+            )
+        elif "extended_accidental" in reasons:
+            cover = decision["extended_warranty"]
+            note += f"属意外损坏，在{cover['name']}保障范围内，免费维修。"
+        elif "component_term" in reasons and before == CHARGEABLE:
+            term = reasons["component_term"]
+            note += (
+                f"{term['component']}保修{term['months']}个月（至{term['until']}），仍在保修期内，"
+                "免费维修。"
+            )
+        for cover in decision.get("supplier_cover", []):
+            note += (
+                f"该故障在{cover['supplier']}的背靠背质保期内（至{cover['until']}），"
+                "旧件保留返厂，向其索赔。"
+            )
+        return note
+
+    def cause_of(self, story: _Story) -> str:
+        """Why the fault happened: the usual cause of this fault code (see the data)."""
+        code, _row = story.spec.fault
+        cause = data.FAULT_CAUSES.get((story.unit.product.category.code, code.code))
+        if cause:
+            return cause
+        return FaultCause.UNKNOWN if code.kind == "operation" else FaultCause.QUALITY
+
+    def part_for(self, story: _Story):
+        """The fault's spare part in the version that fits the unit (e.g. its own screen)."""
+        number = story.spec.fault[1][6]
+        if not number:
+            return None
+        sku = story.unit.product.sku
+        if sku in self.fits[number]:
+            return self.parts[number]
+        if number.count("-") < 3:
+            return None
+        family = number.rsplit("-", 1)[0] + "-"
+        return next(
+            (p for n, p in self.parts.items() if n.startswith(family) and sku in self.fits[n]),
+            None,
+        )
+
+    def quote_lines(self, story: _Story) -> list[LineInput]:
+        spec = story.spec
+        code, _row = spec.fault
+        part = self.part_for(story)
+        lines = []
+        if part and (code.kind == "hardware" or part.is_consumable):
+            lines.append(LineInput(kind=LineKind.PART, spare_part=part))
+        if spec.mode in ("onsite", "depot"):
+            category = story.unit.product.category.code
+            lines.append(
+                LineInput(
+                    kind=LineKind.LABOUR,
+                    description=f"检测维修工时费（{story.unit.product.category.name}）",
+                    unit_price=data.LABOUR_PRICES[category],
+                )
+            )
+        if spec.mode == "onsite":
+            fee = data.CALL_OUT_FEE
+            lines.append(LineInput(kind=LineKind.TRAVEL, description="上门服务费", unit_price=fee))
+        return lines
+
+    def why_charged(self, request: ServiceRequest) -> str:
+        decision = request.entitlement
+        codes = {reason["code"]: reason["params"] for reason in decision.get("reasons", [])}
+        if "excluded_customer_damage" in codes:
+            return "经检测为人为损坏，不在保修范围"
+        if "excluded_wear" in codes:
+            return "经检测为正常使用磨损，不在保修范围"
+        if "excluded_consumable" in codes:
+            return "易耗件不在保修范围"
+        if "purchase_date_unknown" in codes:
+            return "因无购机发票、购买日期不详，暂按保外报价；如能提供发票，按保修政策处理"
+        if "warranty_expired" in codes:
+            return f"整机保修已于{codes['warranty_expired']['until']}到期"
+        return "本次维修不在保修范围"
+
+    def quote_work(self, story: _Story) -> None:
+        """A quote for chargeable work: drafted, sent to the customer and (usually) answered
+        there and then; featured stories say what becomes of it."""
+        request = story.request
+        if request.entitlement.get("repair_charge") != CHARGEABLE:
+            return
+        spec = story.spec
+        lines = self.quote_lines(story)
+        if not lines:
+            return  # advice over the phone: nothing to charge
+        worker = self.worker(story)
+        plan = spec.quote
+        if not plan:
+            waits = spec.waits_for_customer and not spec.waits_for_parts
+            plan = (
+                QuoteStatus.SENT
+                if waits or spec.final in (Status.IN_PROGRESS, Status.WAITING_CUSTOMER)
+                else QuoteStatus.ACCEPTED
+            )
+        note = f"{self.why_charged(request)}，维修费用如下，请确认。"
+        valid_until = self.today() + 14 * DAY
+        if plan == QuoteStatus.WITHDRAWN:
+            # A part that is not needed slipped onto the first quote: withdrawn, quoted again.
+            part = self.part_for(story)
+            wrong = max(
+                (
+                    p
+                    for n, p in self.parts.items()
+                    if story.unit.product.sku in self.fits[n] and p != part
+                ),
+                key=lambda p: p.unit_price,
+            )
+            first = quotes.create_quote(
+                request,
+                actor=worker,
+                lines=[*lines, LineInput(kind=LineKind.PART, spare_part=wrong)],
+                note=note,
+                valid_until=valid_until,
+            )
+            first = quotes.send_quote(first, actor=worker)
+            quotes.withdraw_quote(
+                first,
+                actor=worker,
+                reason=f"报价误加了{wrong.name}，本次维修无需更换，已撤回并重新报价。",
+            )
+        quote = quotes.create_quote(
+            request, actor=worker, lines=lines, note=note, valid_until=valid_until
+        )
+        story.quote = quote
+        if plan == QuoteStatus.DRAFT:
+            return
+        story.quote = quote = quotes.send_quote(quote, actor=worker)
+        there = spec.mode in ("onsite", "depot")  # the customer answers face to face
+        via = AnswerVia.IN_PERSON if there else AnswerVia.PHONE
+        if plan in (QuoteStatus.ACCEPTED, QuoteStatus.WITHDRAWN):
+            agreed = "客户同意报价，现场签字确认。" if there else "客户电话确认同意报价。"
+            story.quote = quotes.accept_quote(quote, actor=worker, via=via, note=agreed)
+        elif plan == QuoteStatus.DECLINED:
+            story.quote = quotes.decline_quote(
+                quote, actor=worker, via=via, reason="客户觉得维修费用偏高，暂不维修。"
+            )
+
+    def accept_by_phone(self, story: _Story) -> None:
+        """The customer calls back and accepts the quote they were sent."""
+        if story.quote is not None and story.quote.status == QuoteStatus.SENT:
+            story.quote = quotes.accept_quote(
+                story.quote, actor=self.actor(story), via=AnswerVia.PHONE, note="客户来电同意报价。"
+            )
+
+    def pay(self, story: _Story) -> None:
+        """The customer pays the charge: to the engineer, or a company by bank transfer
+        (which the agent records)."""
+        company = story.spec.customer.pk in self.company_ids
+        for charge in story.request.charges.filter(status=ChargeStatus.DUE):
+            if company:
+                actor, method = self.actor(story), PaymentMethod.TRANSFER
+            else:
+                actor = self.worker(story)
+                method = self.pick(
+                    {
+                        PaymentMethod.WECHAT: 50,
+                        PaymentMethod.ALIPAY: 30,
+                        PaymentMethod.CASH: 10,
+                        PaymentMethod.CARD: 10,
+                    }
+                )
+            quotes.mark_paid(charge, actor=actor, method=method)
+
+    def charge_note(self, story: _Story) -> str:
+        """What the resolution says about money: the quote charged, or why it is free."""
+        quote = story.quote
+        if quote is not None and quote.status == QuoteStatus.ACCEPTED:
+            return f"，按报价收费 ¥{quote.total}"
+        decision = story.request.entitlement or {}
+        if decision.get("repair_charge") != FREE:
+            return ""
+        codes = {reason["code"] for reason in decision.get("reasons", [])}
+        if decision.get("warranty_status") == "contract":
+            return f"，按服务合同 {decision['contract']['number']} 免费"
+        cover = decision.get("extended_warranty")
+        if cover and codes & {"extended_covers", "extended_accidental"}:
+            return f"，{cover['name']}免费"
+        if "lifetime_repair" in codes:
+            return "，终身保修免费"
+        return ""
+
+    def move_claims(self, story: _Story, to: str) -> None:
+        """The manager claims the repair's cost back from the supplier or installer."""
+        part = self.part_for(story)
+        for claim in story.request.vendor_claims.select_related("supplier_warranty"):
+            fields = {}
+            if to == ClaimStatus.SUBMITTED:
+                cover = claim.supplier_warranty
+                fields = {
+                    "reference": f"SP{self.today():%Y%m%d}{claim.pk:04d}",
+                    "amount": cover.labour_rate + (part.unit_price if part else 0),
+                    "note": "已提交维修工单、故障照片及旧件返厂单。",
+                }
+            elif to == ClaimStatus.ACCEPTED:
+                fields = {"note": "供应商已确认索赔。"}
+            elif to == ClaimStatus.PAID:
+                fields = {"note": "供应商货款已冲抵。"}
+            warranty.move_claim(claim, actor=self.manager, to=to, **fields)
 
     def wait_for_parts(self, story: _Story) -> None:
-        part = self.parts[story.spec.fault[1][6]]
+        part = self.part_for(story) or self.parts[story.spec.fault[1][6]]
         story.request = services.transition(
             story.request,
             actor=self.worker(story),
@@ -1296,7 +1952,12 @@ class _Builder:
 
     def wait_for_customer(self, story: _Story) -> None:
         spec = story.spec
-        if spec.kind in (Kind.RETURN, Kind.EXCHANGE):
+        quote = story.quote
+        if spec.wait_reason:
+            reason = spec.wait_reason
+        elif quote is not None and quote.status == QuoteStatus.SENT:
+            reason = f"已向客户发送维修报价（¥{quote.total}），等待客户确认。"
+        elif spec.kind in (Kind.RETURN, Kind.EXCHANGE):
             reason = "需客户提供购机发票照片及外包装，等待客户回复。"
         elif spec.mode == "remote":
             reason = "已指导客户操作，等待客户操作后反馈结果。"
@@ -1326,6 +1987,7 @@ class _Builder:
         )
 
     def resume(self, story: _Story) -> None:
+        self.accept_by_phone(story)
         story.request = services.transition(
             story.request,
             actor=self.worker(story),
@@ -1346,12 +2008,13 @@ class _Builder:
             }.get(spec.mode, ResolutionType.ONSITE)
             if code.kind == "operation" and spec.mode == "remote":
                 resolution = ResolutionType.ADVICE
-            summary = row[5]
-            part = self.parts.get(row[6]) if row[6] else None
-            if part and code.kind == "hardware":
-                summary += f"。更换配件：{part.name}（{part.part_number}）"
-                if warranty_dates(unit).status_on(self.today()) == "expired" or part.is_consumable:
-                    summary += f"，收取配件费 ¥{part.unit_price}"
+            summary = spec.summary or row[5]
+            part = self.part_for(story)
+            if not spec.summary:
+                if part and code.kind == "hardware":
+                    summary += f"。更换配件：{part.name}（{part.part_number}）"
+                if not again:
+                    summary += self.charge_note(story)
             if again:
                 again_label = {"remote": "再次远程协助", "depot": "返修"}.get(spec.mode, "二次上门")
                 summary = f"{again_label}：{summary}，并检查相关部件，运行正常"
@@ -1364,13 +2027,13 @@ class _Builder:
             _subject, _text, summary, _part = data.MAINTENANCE[unit.product.category.code]
         elif kind == Kind.RETURN:
             resolution = ResolutionType.REFUND
-            summary = "经检测确认性能故障，符合三包退货条件，已办理退货退款。"
+            summary = spec.summary or "经检测确认性能故障，符合三包退货条件，已办理退货退款。"
             assets.set_unit_status(
                 unit, UnitStatus.RETURNED, actor=actor, reason=f"三包退货（{story.request.number}）"
             )
         elif kind == Kind.EXCHANGE:
             resolution = ResolutionType.EXCHANGE
-            summary = "经检测确认主板故障，符合三包换货条件，已为客户更换新机。"
+            summary = spec.summary or "经检测确认性能故障，符合三包换货条件，已为客户更换新机。"
             assets.set_unit_status(
                 unit, UnitStatus.REPLACED, actor=actor, reason=f"三包换货（{story.request.number}）"
             )
@@ -1382,8 +2045,10 @@ class _Builder:
                 invoice=unit.invoice_number,
                 in_story=True,
                 notes=f"换货新机，替换 {unit.serial_number}（{story.request.number}）",
+                purchased_on=unit.purchased_on,
+                warranty_starts_on=self.today(),
             )
-            summary += f"新机序列号 {replacement.serial_number}。"
+            summary += f"新机序列号 {replacement.serial_number}，保修期自换货之日起重新计算。"
         else:  # consultation, complaint, training
             resolution = ResolutionType.ADVICE
             summary = story.answer or "已解答客户问题。"
@@ -1391,9 +2056,11 @@ class _Builder:
             story.request,
             actor=actor,
             to=Status.RESOLVED,
-            resolution_type=resolution,
+            resolution_type=spec.resolution or resolution,
             resolution_summary=summary,
         )
+        if spec.final == Status.CLOSED and not again:
+            self.pay(story)
 
     def close(self, story: _Story) -> None:
         agent = self.actor(story)
@@ -1403,6 +2070,8 @@ class _Builder:
             4: "客户确认问题已解决，比较满意，建议上门前提前电话联系",
             3: "客户确认问题已解决，对等待时间不太满意",
         }[score]
+        if story.quote is not None and story.quote.status == QuoteStatus.DECLINED:
+            remark = "客户确认暂不维修，已了解继续使用的风险，对服务说明表示认可"
         services.log_call(
             story.request,
             actor=agent,

@@ -1099,3 +1099,455 @@ REOPEN_REASONS = [
     "回访时客户反映问题再次出现，重新处理",
     "客户来电：维修后第二天又出现同样故障",
 ]
+
+# --- Warranty: policies, plans, back-to-back cover, contracts and featured cases ---------
+
+# 三包 policies: (scope: None for the default, a category code or a product SKU, name,
+# terms that differ from the statutory defaults, longer component terms, notes)
+WARRANTY_POLICIES = [
+    (
+        None,
+        "海川三包服务政策（通用）",
+        {},
+        [],
+        "依据《部分商品修理更换退货责任规定》：7日内性能故障可退货，15日内可换货，"
+        "整机包修1年；同一故障修理两次仍不能正常使用的，可换货或退货。",
+    ),
+    (
+        "AC",
+        "空调三包服务政策",
+        {"exchange_days": 30},
+        [("压缩机", 36)],
+        "30日内性能故障包换；整机包修1年，压缩机包修3年。",
+    ),
+    (
+        "FRIDGE",
+        "冰箱三包服务政策",
+        {},
+        [("压缩机", 120)],
+        "整机包修1年，压缩机包修10年。",
+    ),
+    (
+        "HEATER",
+        "热水器三包服务政策",
+        {"repair_months": 36},
+        [("电加热管", 60)],
+        "整机包修3年，电热水器加热管包修5年。",
+    ),
+    (
+        "PHONE",
+        "手机三包服务政策",
+        {"after_failed_repairs": "exchange"},
+        [],
+        "7日包退、15日包换、1年包修；保修期内修理两次仍不能正常使用的，"
+        "凭维修记录免费调换同型号同规格手机。电池、充电器等配件按配件保修期。",
+    ),
+    (
+        "HC-JSQ30-16",
+        "零冷水燃气热水器 终身保修",
+        {"repair_months": 36, "lifetime_repair": True},
+        [],
+        "旗舰机型：整机包修3年，此后因产品质量问题的维修终身免费（人为损坏、易损件除外）。",
+    ),
+]
+
+# Service plans: (code, name, rank, response h, resolution h, on-site h, PM visits a year,
+# spare-part promise, wear covered, price a year)
+SERVICE_PLANS = [
+    ("gold", "金牌服务", 30, 1, 24, 4, 4, "关键备件4小时送达，按客户设备常备备件", True, "9800.00"),
+    ("silver", "银牌服务", 20, 2, 48, 8, 2, "常用备件24小时内送达", False, "5800.00"),
+    ("bronze", "铜牌服务", 10, 4, 72, 24, 1, "备件48小时内送达", False, "2800.00"),
+]
+
+# Back-to-back cover: (supplier or installer, product SKU, spare part, component, months,
+# counts from, labour refunded per repair, notes)
+SUPPLIER_COVER = [
+    (
+        "珠海凌越压缩机有限公司",
+        "HC-KFR-35GW/BP3",
+        "P-AC-COMP-35",
+        "压缩机",
+        36,
+        "purchase",
+        "180.00",
+        "压缩机背靠背质保：整机售出3年内压缩机质量故障，免费提供压缩机并补偿每次180元工时费。",
+    ),
+    (
+        "珠海凌越压缩机有限公司",
+        "HC-KFR-26GW/BP3",
+        "P-AC-COMP-35",
+        "压缩机",
+        36,
+        "purchase",
+        "180.00",
+        "压缩机背靠背质保：整机售出3年内压缩机质量故障，免费提供压缩机并补偿每次180元工时费。",
+    ),
+    (
+        "江西华冷压缩机有限公司",
+        "HC-BCD-450WP",
+        "P-FR-COMP",
+        "压缩机",
+        60,
+        "purchase",
+        "120.00",
+        "冰箱压缩机5年背靠背质保，旧件返厂后结算。",
+    ),
+    (
+        "上海申安机电安装工程有限公司",
+        "HC-KFR-72LW/BP2",
+        None,
+        "冷媒系统",
+        24,
+        "installation",
+        "150.00",
+        "安装质保：自安装之日起2年内，因安装质量（喇叭口、焊点）造成的冷媒泄漏由安装公司承担返工费用。",
+    ),
+    (
+        "上海申安机电安装工程有限公司",
+        "HC-RFC-120",
+        None,
+        "冷媒系统",
+        24,
+        "installation",
+        "200.00",
+        "安装质保：自安装之日起2年内，因安装质量造成的冷媒泄漏由安装公司承担返工费用。",
+    ),
+]
+
+# Labour per repair visit and per category, and the call-out fee, on chargeable quotes.
+LABOUR_PRICES = {
+    "AC": "120.00",
+    "FRIDGE": "100.00",
+    "WASHER": "80.00",
+    "HEATER": "80.00",
+    "PHONE": "60.00",
+}
+CALL_OUT_FEE = "50.00"
+
+# Units bought long ago by companies that have service contracts (so that they were
+# customers before their contracts): company name → [(SKU, days ago)].
+COMPANY_UNITS = {
+    "北京朝阳悦华酒店有限公司": [("HC-KFR-72LW/BP2", 820), ("HC-XQG100-HB", 700)],
+    "上海浦江国际学校": [("HC-KFR-35GW/BP3", 500)],
+    "广州南方商务酒店有限公司": [("HC-KFR-35GW/BP3", 420)],
+    "兰考县第一高级中学": [("HC-KFR-72LW/BP2", 900)],
+    "上海康宁养老院": [("HC-KFR-26GW/BP3", 560)],
+    "洛阳涧西康复医院": [("HC-KFR-35GW/BP3", 400)],
+}
+
+# Service contracts: (company, plan, what happens to it, start (days from today), months,
+# categories of the units it covers (None: all of the customer's units), notes, reason)
+CONTRACTS = [
+    ("北京朝阳悦华酒店有限公司", "gold", "active", -200, 12, None, "全部客房及公共区域设备", ""),
+    ("上海浦江国际学校", "silver", "active", -120, 12, ["AC"], "教学楼及宿舍空调", ""),
+    ("广州南方商务酒店有限公司", "bronze", "active", -330, 12, None, "", ""),
+    ("兰考县第一高级中学", "silver", "expired", -480, 12, None, "教室空调及热水器", ""),
+    ("上海康宁养老院", "silver", "renewed", -400, 12, None, "", ""),
+    ("杭州湖畔居民宿", "silver", "quote", 20, 12, ["AC", "HEATER"], "客房空调及热水器", ""),
+    (
+        "广州番禺利达电子厂",
+        "gold",
+        "declined",
+        -20,
+        12,
+        None,
+        "",
+        "客户表示今年设备维护预算已用完，明年再议。",
+    ),
+    ("深圳前海星河科技有限公司", "bronze", "accepted", 10, 12, None, "", ""),
+    (
+        "洛阳涧西康复医院",
+        "silver",
+        "cancelled",
+        -250,
+        12,
+        None,
+        "",
+        "医院后勤改由总包物业统一维保，双方协商提前终止合同。",
+    ),
+]
+
+# Extended warranties sold with units: (name, months after the purchase it starts, months
+# it lasts, covers accidental damage, price)
+EXTENDED_WARRANTIES = {
+    "AC": ("海川空调延保服务（整机延保2年）", 12, 24, False, "399.00"),
+    "FRIDGE": ("海川冰箱延保服务（整机延保2年）", 12, 24, False, "299.00"),
+    "WASHER": ("海川洗衣机延保服务（整机延保2年）", 12, 24, False, "259.00"),
+    "PHONE": ("海川 Care+ 意外保障服务（2年）", 0, 24, True, "499.00"),
+}
+
+# Why each fault happened, as the engineer finds it (default: a product defect for
+# hardware and software faults; operation errors are no defect and keep "unknown").
+FAULT_CAUSES = {
+    ("PHONE", "H01"): "customer_damage",  # the customer dropped the phone
+    ("WASHER", "E2"): "customer_damage",  # a coin left in a pocket broke the pump
+    ("WASHER", "E4"): "wear",
+    ("FRIDGE", "F3"): "wear",
+    ("WASHER", "E1"): "consumable",
+    ("AC", "O2"): "consumable",
+}
+
+# Featured warranty cases: one unit each (a customer of its own, a company's unit, or the
+# demo customer's), with the request that shows the situation. `age` is the days from the
+# purchase to the day the request came in (None: purchase date unknown); `days_ago` is
+# about when it came in. `earlier` are earlier repairs of the unit: (fault code, days
+# before the request, parts wait in days or None).
+WARRANTY_CASES = [
+    {
+        "key": "return",
+        "customer": ("赵晓雯", 6),
+        "sku": "HC-P60-PRO",
+        "age": 3,
+        "sold": "线下专卖店",
+        "kind": "return",
+        "final": "closed",
+        "fault": "H03",
+        "cause": "quality",
+        "mode": "depot",
+        "channel": "walk_in",
+        "days_ago": 20,
+        "subject": "新手机购买3天无法充电，要求退货",
+        "text": "客户到服务网点：手机买了3天，插上充电器没反应，换了线也不行，要求按三包规定退货。",
+        "summary": "经检测尾插小板故障，属性能故障；购买3天，在7日包退期内，已为客户办理退货退款。",
+    },
+    {
+        "key": "exchange",
+        "customer": ("钱文博", 3),
+        "sku": "HC-KFR-26GW/BP3",
+        "age": 20,
+        "sold": "京东自营旗舰店",
+        "kind": "exchange",
+        "final": "closed",
+        "fault": "H2",
+        "cause": "quality",
+        "days_ago": 25,
+        "subject": "新装空调20天外机不转，要求换机",
+        "text": "客户来电：空调装好才20天，外机风扇不转，开一会儿就停机，要求换新机。",
+        "summary": "经检测室外风扇电机故障，属性能故障；购买20天，在空调30日包换期内，"
+        "客户选择换货，已为客户更换新机。",
+    },
+    {
+        "key": "repair",
+        "customer": ("孙美玲", 2),
+        "sku": "HC-XQG100-B14",
+        "age": 150,
+        "sold": "苏宁易购",
+        "final": "closed",
+        "fault": "E3",
+        "cause": "quality",
+        "days_ago": 30,
+        "reopen": True,
+    },
+    {
+        "key": "compressor",
+        "customer": ("周建华", 12),
+        "sku": "HC-KFR-35GW/BP3",
+        "age": 640,
+        "sold": "天猫官方旗舰店",
+        "final": "closed",
+        "fault": "P4",
+        "cause": "quality",
+        "parts_days": 3,
+        "days_ago": 50,
+        "claim": "paid",
+    },
+    {
+        "key": "installer",
+        "customer": ("吴志刚", 14),
+        "sku": "HC-KFR-72LW/BP2",
+        "age": 240,
+        "sold": "线下专卖店",
+        "final": "closed",
+        "fault": "F0",
+        "cause": "quality",
+        "days_ago": 20,
+        "claim": "submitted",
+    },
+    {
+        "key": "fridge_compressor",
+        "customer": ("郑淑芬", 1),
+        "sku": "HC-BCD-450WP",
+        "age": 1100,
+        "sold": "国美电器",
+        "final": "resolved",
+        "fault": "F1",
+        "cause": "quality",
+        "parts_days": 2,
+        "days_ago": 9,
+    },
+    {
+        "key": "expired",
+        "customer": ("冯海涛", 2),
+        "sku": "HC-XQG100-HB",
+        "age": 389,
+        "sold": "京东自营旗舰店",
+        "final": "closed",
+        "fault": "E3",
+        "cause": "quality",
+        "days_ago": 15,
+        "quote": "accepted",
+    },
+    {
+        "key": "extended",
+        "customer": ("何丽娟", 3),
+        "sku": "HC-KFR-35GW/BP3",
+        "age": 600,
+        "sold": "京东自营旗舰店",
+        "extended": "AC",
+        "final": "waiting_parts",
+        "fault": "H2",
+        "cause": "quality",
+        "days_ago": 5,
+    },
+    {
+        "key": "accidental",
+        "customer": ("林晓峰", 7),
+        "sku": "HC-P60",
+        "age": 120,
+        "sold": "海川官方商城",
+        "extended": "PHONE",
+        "final": "closed",
+        "fault": "H01",
+        "cause": "customer_damage",
+        "mode": "depot",
+        "channel": "walk_in",
+        "days_ago": 18,
+    },
+    {
+        "key": "contract",
+        "company": "北京朝阳悦华酒店有限公司",
+        "sku": "HC-KFR-72LW/BP2",
+        "bought_days_ago": 820,
+        "final": "in_progress",
+        "fault": "H2",
+        "cause": "quality",
+        "days_ago": 1.5,
+    },
+    {
+        "key": "contract_wear",
+        "company": "北京朝阳悦华酒店有限公司",
+        "sku": "HC-XQG100-HB",
+        "bought_days_ago": 700,
+        "final": "closed",
+        "fault": "E4",
+        "cause": "wear",
+        "days_ago": 40,
+    },
+    {
+        "key": "unknown",
+        "customer": ("马国栋", 19),
+        "sku": "HC-JSQ25-13",
+        "age": None,
+        "sold": "",
+        "final": "waiting_customer",
+        "fault": "E1",
+        "cause": "quality",
+        "days_ago": 4,
+        "quote": "draft",
+        "text": "客户来电：热水器打不着火，滴滴响，显示E1。热水器是买二手房时原房主留下的，"
+        "没有发票，不清楚什么时候买的。",
+        "wait": "购买日期不详：已请客户找原房主要购机发票。能提供发票且在保修期内则免费维修，"
+        "否则按已备好的报价收费，等待客户回复。",
+    },
+    {
+        "key": "repeated",
+        "customer": ("陈静怡", 2),
+        "sku": "HC-KFR-35GW/BP3",
+        "age": 270,
+        "sold": "天猫官方旗舰店",
+        "final": "waiting_customer",
+        "fault": "H1",
+        "cause": "quality",
+        "days_ago": 3,
+        "earlier": [("H1", 190, None), ("H1", 75, None)],
+        "subject": "空调第三次漏水，客户要求换机",
+        "text": "客户来电：空调室内机又往下滴水了，这已经是第三次，前两次上门都修过，"
+        "问题还是没解决，要求换机。",
+        "wait": "同一故障已在保修期内修理两次仍未修好，按三包规定客户可选择换货或退货，"
+        "已向客户说明，等待客户决定。",
+    },
+    {
+        "key": "repair_days",
+        "customer": ("黄志明", 6),
+        "sku": "HC-BCD-450WP",
+        "age": 372,
+        "sold": "苏宁易购",
+        "final": "resolved",
+        "fault": "E2",
+        "cause": "quality",
+        "days_ago": 4,
+        "earlier": [("E5", 160, 14)],
+    },
+    {
+        "key": "damage",
+        "customer": ("郭雨桐", 4),
+        "sku": "HC-P60",
+        "age": 200,
+        "sold": "抖音官方旗舰店",
+        "final": "closed",
+        "fault": "H01",
+        "cause": "customer_damage",
+        "mode": "depot",
+        "channel": "walk_in",
+        "days_ago": 12,
+        "quote": "accepted",
+    },
+    {
+        "key": "wear",
+        "customer": ("罗文斌", 8),
+        "sku": "HC-XQG100-B14",
+        "age": 250,
+        "sold": "国美电器",
+        "final": "closed",
+        "fault": "E4",
+        "cause": "wear",
+        "days_ago": 14,
+        "quote": "declined",
+        "resolution": "advice",
+        "summary": "已向客户说明滚筒轴承属正常磨损，不在保修范围；客户不同意维修报价，暂不维修，"
+        "已告知继续使用的风险。",
+    },
+    {
+        "key": "consumable",
+        "customer": ("许佳琪", 3),
+        "sku": "HC-XQB80-A1",
+        "age": 300,
+        "sold": "拼多多官方旗舰店",
+        "final": "resolved",
+        "fault": "E1",
+        "cause": "consumable",
+        "days_ago": 4,
+        "quote": "withdrawn",
+    },
+    {
+        "key": "lifetime",
+        "customer": ("刘国强", 13),
+        "sku": "HC-JSQ30-16",
+        "age": 1500,
+        "sold": "线下专卖店",
+        "final": "closed",
+        "fault": "E2",
+        "cause": "quality",
+        "days_ago": 22,
+    },
+    {
+        "key": "demo_customer",
+        "demo_customer": "AC",
+        "final": "waiting_customer",
+        "fault": "H2",
+        "cause": "quality",
+        "days_ago": 3,
+        "quote": "sent",
+    },
+    {
+        "key": "contract_expired",
+        "company": "兰考县第一高级中学",
+        "sku": "HC-KFR-72LW/BP2",
+        "bought_days_ago": 900,
+        "final": "closed",
+        "fault": "E1",
+        "cause": "quality",
+        "days_ago": 30,
+        "quote": "accepted",
+    },
+]

@@ -18,6 +18,21 @@ from aftersales.field.models import ServiceCenter
 from aftersales.service import access
 from aftersales.service.choices import OPEN_STATUSES, EventKind, Status
 from aftersales.service.models import ServiceRequest, TimelineEvent
+from aftersales.warranty.models import (
+    Charge,
+    ChargeStatus,
+    ClaimStatus,
+    ContractStatus,
+    ExtendedWarranty,
+    FaultCause,
+    Quote,
+    QuoteStatus,
+    ServiceContract,
+    ServicePlan,
+    VendorClaim,
+    WarrantyPolicy,
+)
+from aftersales.warranty.services import renewal_reminders
 
 pytestmark = pytest.mark.django_db
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -109,7 +124,8 @@ class TestDemoWorld:
                 assert request.assignee_id
             if request.unit_id:
                 assert request.unit.customer_id == request.customer_id
-                assert request.unit.purchased_on <= timezone.localtime(request.received_at).date()
+                bought = request.unit.purchased_on
+                assert bought is None or bought <= timezone.localtime(request.received_at).date()
         # Timelines hold comments (internal and to the customer), calls and field changes.
         kinds = set(TimelineEvent.objects.values_list("kind", flat=True))
         assert {EventKind.COMMENT, EventKind.CALL, EventKind.FIELDS} <= kinds
@@ -120,6 +136,113 @@ class TestDemoWorld:
         # Some requests came in well before they were logged, or long ago.
         assert ServiceRequest.objects.filter(received_at__lt=now - timezone.timedelta(days=60))
         assert ServiceRequest.objects.filter(reopen_count__gt=0).exists()
+
+    def test_units_in_every_warranty_situation(self, demo_output):
+        requests = list(
+            ServiceRequest.objects.exclude(unit=None).prefetch_related("quotes", "charges__quote")
+        )
+        # Every request about a unit carries the decision the rules made when it came in.
+        assert all(request.entitlement for request in requests)
+        decisions = [request.entitlement for request in requests]
+        assert {d["warranty_status"] for d in decisions} == {
+            "in_warranty",
+            "extended",
+            "contract",
+            "expired",
+            "unknown",
+        }
+        assert {d["repair_charge"] for d in decisions} == {"free", "chargeable"}
+        remedies = {tuple(d["eligible_remedies"]) for d in decisions}
+        assert {("refund", "exchange", "repair"), ("exchange", "repair"), ("repair",)} <= remedies
+        reasons = {reason["code"] for d in decisions for reason in d["reasons"]}
+        assert {
+            "within_return",
+            "within_exchange",
+            "within_repair",
+            "warranty_expired",
+            "repair_at_a_charge",
+            "component_term",
+            "repair_days_added",
+            "repeated_failures",
+            "extended_covers",
+            "extended_accidental",
+            "contract_covers",
+            "contract_covers_wear",
+            "contract_sla",
+            "lifetime_repair",
+            "purchase_date_unknown",
+            "excluded_customer_damage",
+            "excluded_wear",
+            "excluded_consumable",
+            "supplier_cover",
+        } <= reasons
+        # After two failed repairs of the same fault, the third request offers more.
+        repeated = [
+            d for d in decisions if "repeated_failures" in {r["code"] for r in d["reasons"]}
+        ]
+        assert repeated
+        assert all({"refund", "exchange"} & set(d["eligible_remedies"]) for d in repeated)
+        assert {FaultCause.QUALITY, FaultCause.CUSTOMER_DAMAGE, FaultCause.WEAR} <= {
+            request.fault_cause for request in requests
+        }
+        assert FaultCause.CONSUMABLE in {request.fault_cause for request in requests}
+        assert ServiceRequest.objects.filter(unit__purchased_on=None).exists()
+        # Refunds and exchanges were given only where the decision allowed them.
+        for request in requests:
+            remedy = {"refund": "refund", "exchange": "exchange"}.get(request.resolution_type)
+            if remedy:
+                assert remedy in request.entitlement["eligible_remedies"], request.number
+
+        # Money follows the decision: quotes only for chargeable work, in every status;
+        # a charge for each accepted quote of resolved work, some paid.
+        for request in requests:
+            if request.quotes.all():
+                assert request.entitlement["repair_charge"] == "chargeable", request.number
+            for charge in request.charges.all():
+                assert charge.quote.status == QuoteStatus.ACCEPTED
+                assert request.status in (Status.RESOLVED, Status.CLOSED)
+        assert set(Quote.objects.values_list("status", flat=True)) == set(QuoteStatus.values)
+        charges = set(Charge.objects.values_list("status", flat=True))
+        assert {ChargeStatus.PAID, ChargeStatus.DUE} <= charges
+        # Free repairs under supplier cover are claimed back from the supplier.
+        claims = set(VendorClaim.objects.values_list("status", flat=True))
+        assert {ClaimStatus.OPEN, ClaimStatus.SUBMITTED, ClaimStatus.PAID} <= claims
+        for request in requests:
+            decision = request.entitlement
+            if (
+                request.status in (Status.RESOLVED, Status.CLOSED)
+                and decision["repair_charge"] == "free"
+                and decision["supplier_cover"]
+            ):
+                assert request.vendor_claims.exists(), request.number
+
+    def test_warranty_terms_and_contracts(self, demo_output):
+        policies = WarrantyPolicy.objects.all()
+        assert policies.filter(category=None, product=None).count() == 1
+        assert policies.filter(category__name="空调", component_terms__component="压缩机").exists()
+        assert policies.filter(category__name="冰箱", component_terms__component="压缩机").exists()
+        assert policies.filter(product__isnull=False).exists()
+        assert set(ServicePlan.objects.values_list("code", flat=True)) == {
+            "gold",
+            "silver",
+            "bronze",
+        }
+        assert ExtendedWarranty.objects.filter(covers_accidental_damage=True).exists()
+        assert ExtendedWarranty.objects.filter(covers_accidental_damage=False).exists()
+
+        contracts = ServiceContract.objects.all()
+        assert set(contracts.values_list("status", flat=True)) == set(ContractStatus.values)
+        assert contracts.filter(status=ContractStatus.ACTIVE, all_units=True).exists()
+        assert contracts.filter(status=ContractStatus.ACTIVE, all_units=False).exists()
+        renewed = contracts.get(status=ContractStatus.RENEWED)
+        assert renewed.renewal.status == ContractStatus.ACTIVE
+        assert renewal_reminders().exists()
+        # Each contract's history tells how it got where it is.
+        for contract in contracts:
+            kinds = list(contract.events.values_list("kind", flat=True))
+            assert kinds[0] == "quoted", contract.number
+            if contract.status != ContractStatus.QUOTE:
+                assert len(kinds) > 1, contract.number
 
     def test_every_role_has_a_demo_login(self, demo_output, client):
 
