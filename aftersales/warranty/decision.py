@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from aftersales.catalog.models import Category
 from aftersales.core.errors import DomainError
 from aftersales.warranty.dates import add_months
 from aftersales.warranty.models import (
@@ -172,26 +173,37 @@ def statutory_policy() -> WarrantyPolicy:
     return WarrantyPolicy(name=_("Statutory 三包 terms"))
 
 
+class PolicyBook:
+    """Every policy, read once, to find the one for any product without a query each.
+
+    Lists (a customer's units, the unit list, the API) show many units; policies are few.
+    """
+
+    def __init__(self):
+        self.policies = list(WarrantyPolicy.objects.prefetch_related("component_terms"))
+        self.by_product = {p.product_id: p for p in self.policies if p.product_id}
+        self.by_category = {p.category_id: p for p in self.policies if p.category_id}
+        defaults = [p for p in self.policies if not p.product_id and not p.category_id]
+        self.default = min(defaults, key=lambda p: p.pk) if defaults else None
+        self.parents = (
+            dict(Category.objects.values_list("id", "parent_id")) if self.by_category else {}
+        )
+
+    def for_product(self, product) -> WarrantyPolicy:
+        """The product's own policy, else its category's (or a parent's), else the default."""
+        if product.pk in self.by_product:
+            return self.by_product[product.pk]
+        category, seen = product.category_id, set()
+        while category is not None and category not in seen:
+            if category in self.by_category:
+                return self.by_category[category]
+            seen.add(category)
+            category = self.parents.get(category)
+        return self.default or statutory_policy()
+
+
 def policy_for(product) -> WarrantyPolicy:
-    """The product's own policy, else its category's (or a parent's), else the default."""
-    categories = []
-    category = product.category
-    while category is not None and category.pk not in categories:
-        categories.append(category.pk)
-        category = category.parent
-    candidates = WarrantyPolicy.objects.filter(
-        Q(product=product) | Q(category__in=categories) | Q(category=None, product=None)
-    ).prefetch_related("component_terms")
-
-    def closeness(policy: WarrantyPolicy) -> tuple[int, int]:
-        if policy.product_id:
-            return (0, 0)
-        if policy.category_id:
-            return (1, categories.index(policy.category_id))
-        return (2, policy.pk)
-
-    found = sorted(candidates, key=closeness)
-    return found[0] if found else statutory_policy()
+    return PolicyBook().for_product(product)
 
 
 def covering_contract(unit, day: datetime.date) -> ServiceContract | None:

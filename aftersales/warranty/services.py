@@ -1,8 +1,8 @@
 """Warranty use cases: 三包 windows, policies, plans, contracts, extended and supplier cover.
 
-`warranty_dates` gives the statutory 三包 defaults (return within 7 days, exchange within
-15 days, repair within 12 months of the purchase) for lists and badges; the full
-decision with policies, extended warranties and contracts is `warranty.decision`.
+`warranty_dates` gives a unit's 三包 windows under its policy, for lists and badges; the
+full decision (extended warranties, contracts, repair history, exclusions) is
+`warranty.decision`.
 
 The rest are the administration's rules. Each public change checks who may make it and
 whether it is valid (`check_*`), then writes the change and its history row in one
@@ -28,6 +28,7 @@ from aftersales.core.changes import apply_changes
 from aftersales.core.counters import next_value
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.warranty.dates import add_months
+from aftersales.warranty.decision import PolicyBook
 from aftersales.warranty.models import (
     ClaimStatus,
     ComponentWarranty,
@@ -40,10 +41,6 @@ from aftersales.warranty.models import (
     VendorClaim,
     WarrantyPolicy,
 )
-
-RETURN_DAYS = 7
-EXCHANGE_DAYS = 15
-REPAIR_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -75,16 +72,18 @@ STATUS_LABELS = {
 }
 
 
-def warranty_dates(unit) -> WarrantyDates:
-    """The 三包 windows of `unit`, counted from its purchase (invoice) date."""
-    bought = unit.purchased_on
-    if bought is None:
+def warranty_dates(unit, book: PolicyBook | None = None) -> WarrantyDates:
+    """The 三包 windows of `unit` under its policy, counted from its purchase (invoice) date,
+    or from the exchange that gave it. Pass a `PolicyBook` when showing many units."""
+    start = unit.warranty_starts_on or unit.purchased_on
+    if start is None:
         return WarrantyDates(None, None, None, None)
+    policy = (book or PolicyBook()).for_product(unit.product)
     return WarrantyDates(
-        purchased_on=bought,
-        return_until=bought + datetime.timedelta(days=RETURN_DAYS),
-        exchange_until=bought + datetime.timedelta(days=EXCHANGE_DAYS),
-        repair_until=add_months(bought, REPAIR_MONTHS),
+        purchased_on=start,
+        return_until=start + datetime.timedelta(days=policy.return_days),
+        exchange_until=start + datetime.timedelta(days=policy.exchange_days),
+        repair_until=add_months(start, policy.repair_months),
     )
 
 

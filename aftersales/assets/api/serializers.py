@@ -7,6 +7,7 @@ from aftersales.assets.models import Unit, normalize_serial
 from aftersales.assets.services import EDITABLE_FIELDS
 from aftersales.customers.models import Customer
 from aftersales.service import access
+from aftersales.warranty.decision import PolicyBook
 from aftersales.warranty.services import STATUS_LABELS, warranty_dates
 
 
@@ -20,8 +21,8 @@ class WarrantySerializer(serializers.Serializer):
     status_label = serializers.CharField()
 
 
-def warranty_block(unit: Unit) -> dict:
-    dates = warranty_dates(unit)
+def warranty_block(unit: Unit, book: PolicyBook | None = None) -> dict:
+    dates = warranty_dates(unit, book)
     status = dates.status_on(timezone.localdate())
     return {
         "return_until": dates.return_until,
@@ -63,7 +64,11 @@ class UnitSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(WarrantySerializer)
     def get_warranty(self, unit) -> dict:
-        return WarrantySerializer(warranty_block(unit)).data
+        # One read of the policies per response, however many units it lists.
+        book = self.context.get("policy_book")
+        if book is None:
+            book = self.context["policy_book"] = PolicyBook()
+        return WarrantySerializer(warranty_block(unit, book)).data
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

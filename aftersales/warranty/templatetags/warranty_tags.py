@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from aftersales.warranty.decision import PolicyBook
 from aftersales.warranty.services import STATUS_LABELS, warranty_dates
 
 register = template.Library()
@@ -16,9 +17,16 @@ COLOURS = {
 }
 
 
-@register.simple_tag
-def warranty_for(unit):
-    dates = warranty_dates(unit)
+@register.simple_tag(takes_context=True)
+def warranty_for(context, unit):
+    # One read of the policies per page, however many units it lists.
+    request = context.get("request")
+    book = getattr(request, "_policy_book", None)
+    if book is None:
+        book = PolicyBook()
+        if request is not None:
+            request._policy_book = book
+    dates = warranty_dates(unit, book)
     status = dates.status_on(timezone.localdate())
     return {
         "dates": dates,
