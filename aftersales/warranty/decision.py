@@ -207,7 +207,11 @@ def policy_for(product) -> WarrantyPolicy:
 
 
 def covering_contract(unit, day: datetime.date) -> ServiceContract | None:
-    """The best-ranked contract in force for the unit on `day` (for a past day, a past one)."""
+    """The best-ranked contract in force for the unit on `day` (for a past day, a past one).
+
+    A cancelled contract still answers for the days before it was cancelled, so a request
+    reported then and decided later gets the cover the customer had when it was reported.
+    """
     contracts = (
         ServiceContract.objects.filter(
             Q(all_units=True) | Q(units=unit),
@@ -215,9 +219,8 @@ def covering_contract(unit, day: datetime.date) -> ServiceContract | None:
             starts_on__lte=day,
             ends_on__gte=day,
         )
-        .exclude(
-            status__in=[ContractStatus.QUOTE, ContractStatus.DECLINED, ContractStatus.CANCELLED]
-        )
+        .exclude(status__in=[ContractStatus.QUOTE, ContractStatus.DECLINED])
+        .exclude(Q(cancelled_on=None) | Q(cancelled_on__lte=day), status=ContractStatus.CANCELLED)
         .select_related("plan")
         .order_by("-plan__rank", "-ends_on", "id")
     )
@@ -610,9 +613,12 @@ def reason_text(code: str, params: dict) -> str:
             "Within the %(months)s-month repair warranty, which runs until %(until)s: free repair."
         ),
         "component_term": _("The %(component)s has a %(months)s-month warranty, until %(until)s."),
-        "repair_days_added": _(
+        "repair_days_added": ngettext(
+            "The repair warranty is extended by %(days)s day the unit spent in repair "
+            "under warranty (%(requests)s).",
             "The repair warranty is extended by %(days)s days the unit spent in repair "
-            "under warranty (%(requests)s)."
+            "under warranty (%(requests)s).",
+            p.get("days", 0),
         ),
         "repeated_failures": _(
             "The same fault has been repaired %(count)s times under warranty "

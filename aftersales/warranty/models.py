@@ -247,6 +247,8 @@ class ServiceContract(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # The first day without cover: days before it were covered and stay so.
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True, editable=False)
     all_units = models.BooleanField(
         _("all of the customer's units"),
         default=True,

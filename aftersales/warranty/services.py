@@ -952,7 +952,8 @@ def cancel_contract(
         )
     source = contract.status
     contract.status = S.CANCELLED
-    _save(contract, ["status"])
+    contract.cancelled_on = today or timezone.localdate()
+    _save(contract, ["status", "cancelled_on"])
     _event(contract, EventKind.CANCELLED, actor, body=reason, **{"from": source})
     return contract
 

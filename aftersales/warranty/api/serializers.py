@@ -89,9 +89,9 @@ class ContractSerializer(serializers.ModelSerializer):
         model = ServiceContract
         fields = [
             "id", "number", "customer", "customer_name", "plan", "plan_code", "plan_name",
-            "status", "status_label", "starts_on", "ends_on", "all_units", "units", "price",
-            "currency", "renewal_of", "renewal", "notes", "actions", "version", "created_at",
-            "updated_at",
+            "status", "status_label", "starts_on", "ends_on", "cancelled_on", "all_units",
+            "units", "price", "currency", "renewal_of", "renewal", "notes", "actions", "version",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aftersales.accounts.tokens import issue_token
@@ -170,6 +171,16 @@ def test_cancel_needs_a_reason(manager, contract_in):
     response = api(manager).post(f"{BASE}/contracts/{contract.pk}/cancel/", {})
     assert response.status_code == 400
     assert response.json()["errors"] == {"reason": ["Say why the contract is cancelled."]}
+
+
+def test_a_cancelled_contract_says_from_which_day(manager, contract_in):
+    contract = contract_in(S.ACTIVE)
+    response = api(manager).post(
+        f"{BASE}/contracts/{contract.pk}/cancel/", {"reason": "客户设备已报废"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["cancelled_on"]) == ("cancelled", str(timezone.localdate()))
 
 
 def test_renew_answers_with_the_new_quote(manager, contract_in):

@@ -9,6 +9,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.warranty import services
@@ -172,6 +173,8 @@ def test_the_cancel_reason_is_kept_in_the_history(manager, contract_in):
     event = contract.events.get()
     assert event.body == "客户设备已报废"
     assert event.data == {"from": S.ACTIVE}
+    # and the day, so that requests reported before it keep the cover
+    assert contract.cancelled_on == timezone.localdate()
 
 
 def test_a_stale_version_is_refused(manager, contract_in, stored):

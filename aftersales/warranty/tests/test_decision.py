@@ -146,8 +146,11 @@ def plan(db):
     )
 
 
-def contract_for(unit, plan, starts, ends, status=ContractStatus.ACTIVE, all_units=True):
+def contract_for(
+    unit, plan, starts, ends, status=ContractStatus.ACTIVE, all_units=True, cancelled_on=None
+):
     return ServiceContract.objects.create(
+        cancelled_on=cancelled_on,
         number=f"CT-{starts.year}-{ServiceContract.objects.count() + 1:04d}",
         customer=unit.customer,
         plan=plan,
@@ -216,6 +219,24 @@ def test_the_plan_applies_also_while_in_warranty(unit, plan):
 def test_which_contracts_count(unit, plan, status, applies):
     contract_for(unit, plan, D(2027, 1, 1), D(2027, 12, 31), status=status)
     assert (decide(unit, day=D(2027, 6, 1)).contract is not None) == applies
+
+
+@pytest.mark.parametrize(
+    ("reported", "covered"),
+    [
+        (D(2027, 3, 31), True),  # the last day before the cancellation
+        (D(2027, 4, 1), False),  # the day it was cancelled
+        (D(2027, 6, 1), False),
+    ],
+)
+def test_a_cancelled_contract_covers_the_days_before_its_cancellation(
+    unit, plan, reported, covered
+):
+    contract_for(
+        unit, plan, D(2027, 1, 1), D(2027, 12, 31),
+        status=ContractStatus.CANCELLED, cancelled_on=D(2027, 4, 1),
+    )  # fmt: skip
+    assert (decide(unit, day=reported).contract is not None) == covered
 
 
 def test_a_contract_for_some_units_covers_only_those(unit, plan):

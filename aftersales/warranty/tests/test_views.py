@@ -282,6 +282,7 @@ def test_accept_then_cancel_from_the_contract_page(client, manager, contract_in)
     assert contract.status == S.CANCELLED
     body = client.get(reverse("warranty:contract_detail", args=[contract.number])).content.decode()
     assert "客户资金困难" in body
+    assert f"Cancelled on {contract.cancelled_on:%Y-%m-%d}: no cover from that day." in body
     assert 'data-action="' not in body  # nothing more to do
 
 
