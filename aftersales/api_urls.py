@@ -12,6 +12,7 @@ from aftersales.catalog.api.views import (
     SparePartViewSet,
 )
 from aftersales.customers.api.views import CustomerViewSet
+from aftersales.notifications.api import routes as notification_routes
 from aftersales.service.api.entitlement import EvaluateView
 from aftersales.service.api.quotes import (
     ChargeViewSet,
@@ -20,6 +21,7 @@ from aftersales.service.api.quotes import (
     TicketQuotesView,
 )
 from aftersales.service.api.views import TicketViewSet
+from aftersales.sla.api import routes as sla_routes
 from aftersales.warranty.api.views import (
     ContractViewSet,
     ExtendedWarrantyViewSet,
@@ -45,6 +47,9 @@ router.register("supplier-warranties", SupplierWarrantyViewSet, basename="suppli
 router.register("vendor-claims", VendorClaimViewSet, basename="vendor-claim")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("charges", ChargeViewSet, basename="charge")
+for app_routes in (sla_routes, notification_routes):
+    for prefix, viewset, basename in app_routes.ROUTES:
+        router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -52,5 +57,7 @@ urlpatterns = [
     path("warranty/evaluate/", EvaluateView.as_view(), name="api-warranty-evaluate"),
     path("tickets/<int:ticket_id>/quotes/", TicketQuotesView.as_view(), name="ticket-quotes"),
     path("tickets/<int:ticket_id>/charges/", TicketChargesView.as_view(), name="ticket-charges"),
+    *sla_routes.PATHS,
+    *notification_routes.PATHS,
     *router.urls,
 ]

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "aftersales.assets",
     "aftersales.warranty",
     "aftersales.field",
+    "aftersales.sla",
+    "aftersales.notifications",
     "aftersales.service",
 ]
 

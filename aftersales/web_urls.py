@@ -9,5 +9,7 @@ urlpatterns = [
     path("customers/", include(("aftersales.customers.urls", "customers"))),
     path("units/", include(("aftersales.assets.urls", "assets"))),
     path("warranty/", include(("aftersales.warranty.urls", "warranty"))),
+    path("sla/", include(("aftersales.sla.urls", "sla"))),
+    path("notifications/", include(("aftersales.notifications.urls", "notifications"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]
