@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.env import env_bool, env_int, env_list, env_str
@@ -198,6 +199,34 @@ SPECTACULAR_SETTINGS = {
         "QuoteLineKindEnum": "aftersales.warranty.models.LineKind",
     },
 }
+
+# --- Email ---------------------------------------------------------------------
+# EMAIL_URL=smtp://user:password@host:587/?tls=True (or smtps://…, console:, file:///path).
+# Without it, mail is printed to the console while DEBUG is on, else sent to localhost:25.
+EMAIL_URL = env_str("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")
+_email = dj_email_url.parse(EMAIL_URL)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or None
+# A mail server that hangs must not hold a worker for long; the outbox retries later.
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "aftersales <service@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background work ---------------------------------------------------------------
+# With a broker (redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//) tasks go
+# to Celery workers and beat; without one they run in the web process (see core.background).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {
