@@ -1,0 +1,106 @@
+"""Fixtures of the notification tests: a real SMTP server, the in-memory SMS/WeChat
+adapter, a clock that can be moved on, and a request with a customer who has email."""
+
+import datetime
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+
+from aftersales.notifications.adapters import MemoryAdapter
+from aftersales.testing.factories import CustomerFactory, ServiceRequestFactory
+
+
+@pytest.fixture(autouse=True)
+def memory(settings):
+    """SMS and WeChat go to `MemoryAdapter.outbox` in every test here."""
+    settings.SMS_BACKEND = "aftersales.notifications.adapters.MemoryAdapter"
+    settings.WECHAT_BACKEND = "aftersales.notifications.adapters.MemoryAdapter"
+    MemoryAdapter.reset()
+    yield MemoryAdapter
+    MemoryAdapter.reset()
+
+
+class Clock:
+    """`timezone.now()` for the code under test, moved on by hand."""
+
+    def __init__(self, monkeypatch):
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, **delta) -> datetime.datetime:
+        self.now += datetime.timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+class Inbox:
+    """What an SMTP server received: (envelope sender, recipients, raw message bytes)."""
+
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpServer:
+    def __init__(self):
+        self.port = _free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def received(self):
+        return self.inbox.received
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on a free local port, and Django's mail settings pointed at it."""
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = "海尔售后 <service@example.com>"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def email_customer(db):
+    return CustomerFactory(name="王小明", email="wang@example.com", phone="13800138000")
+
+
+@pytest.fixture
+def sr(db, email_customer):
+    return ServiceRequestFactory(
+        number="SR-2026-000123", customer=email_customer, subject="空调不制冷"
+    )
