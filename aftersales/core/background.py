@@ -143,7 +143,7 @@ def enqueue(task, *args, **kwargs) -> None:
 
 def _through_json(task, args: tuple, kwargs: dict) -> tuple[list, dict]:
     try:
-        return tuple(loads(dumps(list(args)))), loads(dumps(kwargs))
+        return loads(dumps(list(args))), loads(dumps(kwargs))
     except TypeError as error:
         raise TypeError(
             f"{task_name(task)}: its arguments must be JSON (strings, numbers, lists, dicts, "
