@@ -2,13 +2,16 @@
 adapter, a clock that can be moved on, and a request with a customer who has email."""
 
 import datetime
+import importlib
 import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.apps import apps
 from django.utils import timezone
 
 from aftersales.notifications.adapters import MemoryAdapter
+from aftersales.notifications.models import MessageTemplate
 from aftersales.testing.factories import CustomerFactory, ServiceRequestFactory
 
 
@@ -20,6 +23,18 @@ def memory(settings):
     MemoryAdapter.reset()
     yield MemoryAdapter
     MemoryAdapter.reset()
+
+
+@pytest.fixture(autouse=True)
+def seeded_templates(request):
+    """The templates the data migration seeds; a transactional test elsewhere may have
+    flushed them (tests without the database skip this)."""
+    if "django_db" not in request.keywords and "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("db")
+    if not MessageTemplate.objects.exists():
+        seed = importlib.import_module("aftersales.notifications.migrations.0002_seed_templates")
+        seed.seed(apps, None)
 
 
 class Clock:
