@@ -35,3 +35,22 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache
+
+# --- Background work with a broker (README, "Background work") ---------------------------
+# Without CELERY_BROKER_URL, `make run` does the background work and the periodic jobs
+# in the web process; with one, run workers (as many as needed) and exactly one beat:
+#   CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker
+#   CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make beat
+WORKER_CONCURRENCY ?= 2
+BEAT_SCHEDULE ?= $(VENV)/celerybeat-schedule
+NEEDS_BROKER = @test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//). Without a broker, make run does the background work itself." >&2; exit 2; }
+
+.PHONY: worker beat
+
+worker: $(STAMP)
+	$(NEEDS_BROKER)
+	$(VENV)/bin/celery -A aftersales worker --pool=prefork --concurrency=$(WORKER_CONCURRENCY) --loglevel=$${LOG_LEVEL:-INFO}
+
+beat: $(STAMP)
+	$(NEEDS_BROKER)
+	$(VENV)/bin/celery -A aftersales beat --schedule=$(BEAT_SCHEDULE) --loglevel=$${LOG_LEVEL:-INFO}

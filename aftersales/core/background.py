@@ -426,6 +426,7 @@ def start(*, scheduler: bool = True, first_delay: float = 2.0) -> Runner:
     global _runner
     with _runner_lock:
         if _runner is None or _runner.pid != os.getpid() or _runner.stopping.is_set():
+            _quiet_task_success()
             _runner = Runner(scheduler=scheduler, first_delay=first_delay).start()
             logger.info(
                 "background work runs in this process (pid %s)%s",
@@ -433,6 +434,14 @@ def start(*, scheduler: bool = True, first_delay: float = 2.0) -> Runner:
                 " with the periodic jobs" if scheduler else "",
             )
         return _runner
+
+
+def _quiet_task_success() -> None:
+    # Celery logs every task's success at INFO, which is right for a worker's log but
+    # drowns a web server's console (a heartbeat a minute); failures are still logged.
+    trace = logging.getLogger("celery.app.trace")
+    if trace.level == logging.NOTSET:
+        trace.setLevel(logging.WARNING)
 
 
 def runner() -> Runner:
