@@ -266,8 +266,20 @@ _missing_noted: set[str] = set()
 
 
 def _note_missing(job) -> None:
-    if job.name not in _missing_noted:
-        _missing_noted.add(job.name)
+    if job.name in _missing_noted:
+        return
+    _missing_noted.add(job.name)
+    from aftersales.celery import module_exists
+
+    if module_exists(job.module):
+        # A bug, not work in progress: the module is there but names its task otherwise.
+        logger.error(
+            "periodic job %s cannot run: %s defines no task named %s",
+            job.name,
+            job.module,
+            job.task,
+        )
+    else:
         logger.info("periodic job %s skipped: task %s does not exist yet", job.name, job.task)
 
 

@@ -294,6 +294,20 @@ def test_a_job_whose_task_module_does_not_exist_is_left_out(jobs):
     assert schedule.beat_schedule()["heartbeat"]["task"] == "aftersales.core.tasks.heartbeat"
 
 
+def test_every_scheduled_task_that_exists_is_registered_under_its_scheduled_name():
+    # Beat sends a task by name and a worker looks it up by name: a task module that
+    # names its task otherwise (`@shared_task(name=...)`) would never run.
+    from aftersales.celery import app
+
+    wrong = {}
+    for job in schedule.PERIODIC_JOBS:
+        if schedule.module_exists(job.module) and background.resolve_task(job.task) is None:
+            wrong[job.task] = sorted(
+                name for name, task in app.tasks.items() if task.__module__ == job.module
+            )
+    assert wrong == {}, "scheduled name: names its module registers instead"
+
+
 def test_the_environment_can_shorten_intervals_for_tests(monkeypatch):
     monkeypatch.setenv(schedule.OVERRIDE_VARIABLE, "heartbeat=1.5, update-contracts=2")
     by_name = {job.name: job for job in schedule.periodic_jobs(include_missing=True)}
