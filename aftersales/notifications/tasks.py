@@ -11,14 +11,14 @@ from celery import shared_task
 from aftersales.notifications import services
 
 
-@shared_task(name="notifications.deliver_message", ignore_result=True)
+@shared_task(ignore_result=True)
 def deliver_message(message_id: int) -> str | None:
     """Send one outbox message if it is due; returns its status afterwards."""
     message = services.deliver(message_id)
     return message.status if message is not None else None
 
 
-@shared_task(name="notifications.deliver_due", ignore_result=True)
+@shared_task(ignore_result=True)
 def deliver_due(limit: int = 100) -> dict[str, int]:
     """Deliver every due message (up to `limit` per run)."""
     return services.deliver_due(limit=limit)

@@ -229,3 +229,23 @@ def test_a_stale_page_cannot_cancel_a_message_that_moved_on(sms, manager):
         services.cancel(stale, manager)
     sms.refresh_from_db()
     assert sms.status == Status.SENT
+
+
+# --- Tasks --------------------------------------------------------------------------------
+
+
+def test_the_tasks_are_named_by_their_module_path_for_the_schedule():
+    from aftersales.notifications import tasks
+
+    assert tasks.deliver_due.name == "aftersales.notifications.tasks.deliver_due"
+    assert tasks.deliver_message.name == "aftersales.notifications.tasks.deliver_message"
+
+
+def test_the_delivery_task_is_idempotent(sms, memory):
+    from aftersales.notifications import tasks
+
+    assert tasks.deliver_message.apply(args=[sms.pk]).get() == Status.SENT
+    assert tasks.deliver_message.apply(args=[sms.pk]).get() == Status.SENT
+    assert tasks.deliver_message.apply(args=[999999]).get() is None
+    assert tasks.deliver_due.apply().get() == {}
+    assert len(memory.outbox) == 1
