@@ -287,3 +287,26 @@ def test_a_manager_cancels_a_queued_message(client, manager, sr):
     client.post(reverse("notifications:message_cancel", args=[message.pk]))
     message.refresh_from_db()
     assert message.status == Status.CANCELLED
+
+
+def test_the_admin_checks_template_syntax_and_lists_the_outbox(client, admin_user, template, sr):
+    services.notify(Event.REQUEST_RECEIVED, request=sr)
+    client.force_login(admin_user)
+    url = reverse("admin:notifications_messagetemplate_change", args=[template.pk])
+    response = client.post(
+        url,
+        {
+            "event": template.event,
+            "channel": template.channel,
+            "language": template.language,
+            "subject": "s",
+            "body": "{% for x in %}",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Template error" in response.content.decode()
+    assert client.get(reverse("admin:notifications_outboundmessage_changelist")).status_code == 200
+    message = OutboundMessage.objects.get()
+    page = client.get(reverse("admin:notifications_outboundmessage_change", args=[message.pk]))
+    assert page.status_code == 200
