@@ -95,7 +95,10 @@ class MessageTemplate(models.Model):
         verbose_name_plural = _("message templates")
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} · {self.get_channel_display()} · {self.language}"
+        return (
+            f"{self.get_event_display()} · {self.get_channel_display()} · "
+            f"{self.get_language_display()}"
+        )
 
 
 class OutboundMessage(models.Model):

@@ -78,7 +78,10 @@ def template_list(request):
 
 def _variables(event: str | None) -> list[tuple[str, str]]:
     standard = [(name, str(text)) for name, text in services.STANDARD_VARIABLES.items()]
-    extra = [(name, "") for name in services.EVENT_VARIABLES.get(event, {})]
+    extra = [
+        (name, _("e.g. %(value)s") % {"value": sample})
+        for name, sample in services.EVENT_VARIABLES.get(event, {}).items()
+    ]
     return standard + extra
 
 

@@ -207,6 +207,8 @@ def test_the_form_page_has_no_inline_script(client, manager, template):
     body = client.get(reverse("notifications:template_edit", args=[template.pk])).content.decode()
     assert "<script>" not in body and "onclick" not in body and "oninput" not in body
     assert 'hx-post="/notifications/templates/preview/"' in body
+    # The variables the event's caller gives are listed with an example.
+    assert "response_due" in body and "e.g. 2026-03-02 17:00" in body
 
 
 def test_agents_read_a_template_without_a_save_button(client, agent, template):
