@@ -34,6 +34,7 @@ How it runs is chosen once per process (`mode()`):
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
 import os
@@ -440,12 +441,25 @@ def start(*, scheduler: bool = True, first_delay: float = 2.0) -> Runner:
         if _runner is None or _runner.pid != os.getpid() or _runner.stopping.is_set():
             _quiet_task_success()
             _runner = Runner(scheduler=scheduler, first_delay=first_delay).start()
+            _stop_at_exit()
             logger.info(
                 "background work runs in this process (pid %s)%s",
                 os.getpid(),
                 " with the periodic jobs" if scheduler else "",
             )
         return _runner
+
+
+_exit_hook_pid: int | None = None
+
+
+def _stop_at_exit() -> None:
+    # runserver's reloader and gunicorn end a process with sys.exit: let a periodic job
+    # in progress finish and release its lease, rather than hold it until it runs out.
+    global _exit_hook_pid
+    if _exit_hook_pid != os.getpid():
+        _exit_hook_pid = os.getpid()
+        atexit.register(stop, 5.0)
 
 
 def _quiet_task_success() -> None:
