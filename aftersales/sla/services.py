@@ -369,7 +369,11 @@ def check_calendar(calendar: BusinessCalendar, periods: list[Period] | None = No
     calendar.name = (calendar.name or "").strip()
     calendar.time_zone = (calendar.time_zone or "").strip()
     _clean_fields(calendar, errors)
-    if (
+    if calendar.code == "new":
+        errors["code"] = _(
+            "“new” is the address of the page that adds calendars; choose another code."
+        )
+    elif (
         calendar.code
         and BusinessCalendar.objects.exclude(pk=calendar.pk).filter(code=calendar.code).exists()
     ):
