@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from aftersales.core.errors import DomainError, NotAllowed
 from aftersales.sla import config, engine
@@ -654,16 +654,3 @@ def ensure_policy_for_plan(plan) -> SlaPolicy:
         onsite_hours_other=min(onsite * 2, max(onsite, BUILTIN_ONSITE[1])),
     )
     return save_policy(policy, actor=None, targets=targets)
-
-
-def target_rows(policy: SlaPolicy) -> list[dict]:
-    """A policy's targets per priority, most urgent first, with where each comes from."""
-    own = {t.priority: t for t in policy.targets.all()}
-    return [
-        {"priority": priority, "label": Priority(priority).label, "target": own.get(priority)}
-        for priority in PRIORITY_ORDER
-    ]
-
-
-def plural_hours(n: int) -> str:
-    return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": n}
