@@ -146,4 +146,5 @@ ALL_EDITABLE = (
     "team",
     "service_center",
     "received_at",
+    "needs_visit",
 )

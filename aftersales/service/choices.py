@@ -118,6 +118,8 @@ class EventKind(models.TextChoices):
     ENTITLEMENT = "entitlement", _("Warranty decision")
     QUOTE = "quote", _("Quote")
     CHARGE = "charge", _("Charge")
+    SLA = "sla", _("Service level")
+    ESCALATION = "escalation", _("Escalation")
 
 
 class CallDirection(models.TextChoices):

@@ -96,6 +96,11 @@ class ServiceRequestFilter(django_filters.FilterSet):
         queryset=ServiceCenter.objects.all(), label=_("Service center")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    at_risk = django_filters.BooleanFilter(
+        method="filter_at_risk",
+        label=_("At risk"),
+        help_text=_("Not yet late, but most of the time to a deadline is used."),
+    )
     received_after = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__gte", label=_("Received from")
     )
@@ -138,6 +143,12 @@ class ServiceRequestFilter(django_filters.FilterSet):
             return queryset
         overdue = queryset.overdue(timezone.now())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_at_risk(self, queryset, name, value):
+        if value is None:
+            return queryset
+        risky = queryset.at_risk(timezone.now())
+        return risky if value else queryset.exclude(pk__in=risky.values("pk"))
 
 
 def assignee_choices():

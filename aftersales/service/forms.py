@@ -68,6 +68,11 @@ class CallIntakeForm(Form):
         widget=DateTimeInput,
         help_text=_("Leave empty for now; set it when logging an earlier call."),
     )
+    needs_visit = forms.BooleanField(
+        label=_("On-site visit needed"),
+        required=False,
+        help_text=_("Starts the on-site arrival clock (24 h in tier-1 cities, 48 h elsewhere)."),
+    )
     solved = forms.BooleanField(label=_("Solved during the call"), required=False)
     resolution_type = forms.ChoiceField(
         label=_("How"),
@@ -147,6 +152,7 @@ class RequestEditForm(ModelForm):
             "team",
             "service_center",
             "received_at",
+            "needs_visit",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),

@@ -27,6 +27,7 @@ class CallIntake:
     subject: str = ""
     kind: str = Kind.REPAIR
     priority: str = Priority.NORMAL
+    needs_visit: bool = False
     received_at: datetime.datetime | None = None
     customer: object | None = None
     new_customer: dict = field(default_factory=dict)
@@ -75,6 +76,7 @@ def take_call(intake: CallIntake, *, actor) -> ServiceRequest:
         description=intake.description.strip(),
         kind=intake.kind,
         priority=intake.priority,
+        needs_visit=intake.needs_visit,
         received_at=intake.received_at,
     )
     if intake.solved:

@@ -34,7 +34,25 @@ class ServiceRequestQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now=None):
-        return self.open().filter(resolution_due_at__lt=now or timezone.now())
+        """Open requests past a deadline whose clock is running: unanswered past the
+        response deadline, unresolved past the resolution deadline (not while paused), or
+        with a visit not yet made past the on-site deadline."""
+        now = now or timezone.now()
+        return self.open().filter(
+            Q(first_response_at=None, response_due_at__lt=now)
+            | Q(paused_at=None, resolution_due_at__lt=now)
+            | Q(arrived_at=None, onsite_due_at__lt=now)
+        )
+
+    def at_risk(self, now=None):
+        """Open requests not yet late on any running clock but past a warning time."""
+        now = now or timezone.now()
+        warned = (
+            Q(first_response_at=None, response_warn_at__lte=now)
+            | Q(paused_at=None, resolution_warn_at__lte=now)
+            | Q(arrived_at=None, onsite_warn_at__lte=now)
+        )
+        return self.open().filter(warned).exclude(pk__in=self.overdue(now).values("pk"))
 
 
 class ServiceRequest(models.Model):
@@ -115,8 +133,42 @@ class ServiceRequest(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    # --- Service-level clocks (see service.clocks) ---------------------------------
+    needs_visit = models.BooleanField(
+        _("on-site visit needed"),
+        default=False,
+        help_text=_("Starts the on-site arrival clock: 24 h in tier-1 cities, 48 h elsewhere."),
+    )
     response_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    onsite_due_at = models.DateTimeField(
+        _("on-site arrival due"), null=True, blank=True, editable=False
+    )
+    # When the assignee is warned that the clock is running out (warn_at_percent of it).
+    response_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    onsite_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_response_at = models.DateTimeField(
+        _("first response"), null=True, blank=True, editable=False
+    )
+    arrived_at = models.DateTimeField(_("arrived on site"), null=True, blank=True, editable=False)
+    # None while the clock runs (or when it never ran); True met, False breached.
+    response_met = models.BooleanField(_("response in time"), null=True, editable=False)
+    resolution_met = models.BooleanField(_("resolved in time"), null=True, editable=False)
+    onsite_met = models.BooleanField(_("on site in time"), null=True, editable=False)
+    # The resolution clock stands still while waiting (per the policy); the deadline moves
+    # by the business time paused.
+    paused_at = models.DateTimeField(_("clock paused since"), null=True, editable=False)
+    paused_minutes = models.PositiveIntegerField(
+        _("business minutes paused"), default=0, editable=False
+    )
+    # The update clock: the longest the customer may wait for news while the request is open.
+    last_update_at = models.DateTimeField(
+        _("last news to the customer"), null=True, blank=True, editable=False
+    )
+    update_due_at = models.DateTimeField(_("next news due"), null=True, blank=True, editable=False)
+    # The policy, calendar, city tier and targets the deadlines were computed with.
+    sla = models.JSONField(_("service level"), default=dict, blank=True, editable=False)
     resolution_type = models.CharField(
         _("resolution"), max_length=20, choices=ResolutionType.choices, blank=True
     )
@@ -150,6 +202,17 @@ class ServiceRequest(models.Model):
                 name="sr_open_due",
                 condition=Q(status__in=sorted(OPEN_STATUSES)),
             ),
+            # The deadline watch looks for running clocks past their warning time.
+            models.Index(
+                fields=["resolution_warn_at"],
+                name="sr_open_warn",
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+            ),
+            models.Index(
+                fields=["response_warn_at"],
+                name="sr_unanswered_warn",
+                condition=Q(first_response_at=None),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,11 +222,21 @@ class ServiceRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def late_clocks(self, now=None) -> list[str]:
+        """The running clocks past their deadline: "response", "resolution", "onsite"."""
+        if not self.is_open:
+            return []
+        now = now or timezone.now()
+        running = {
+            "response": self.first_response_at is None and self.response_due_at,
+            "resolution": self.paused_at is None and self.resolution_due_at,
+            "onsite": self.arrived_at is None and self.onsite_due_at,
+        }
+        return [name for name, due in running.items() if due and due < now]
+
     @property
     def is_overdue(self) -> bool:
-        return bool(
-            self.is_open and self.resolution_due_at and self.resolution_due_at < timezone.now()
-        )
+        return bool(self.late_clocks())
 
     @property
     def status_colour(self) -> str:

@@ -20,7 +20,8 @@ from aftersales.core.changes import apply_changes, loaded_relations
 from aftersales.core.counters import next_value
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.core.uploads import check_upload
-from aftersales.service import access, entitlement, workflow
+from aftersales.notifications.services import notify
+from aftersales.service import access, clocks, entitlement, workflow
 from aftersales.service.choices import (
     CallDirection,
     Channel,
@@ -29,7 +30,6 @@ from aftersales.service.choices import (
     Status,
     Visibility,
 )
-from aftersales.service.deadlines import compute_deadlines
 from aftersales.service.models import Attachment, ServiceRequest, TimelineEvent
 from aftersales.warranty.decision import FREE
 
@@ -142,12 +142,12 @@ def create_request(
     request.full_clean(exclude=["number", *loaded_relations(request)])
     _check_relations(request, actor)
     _check_assignee(actor, request)
-    request.response_due_at, request.resolution_due_at = compute_deadlines(
-        request.received_at, request.priority
-    )
     if request.assignee_id:
         request.status = Status.ASSIGNED
     request.entitlement = _decide(request, fault_codes)
+    clocks.start(request)
+    if _answered_at_once(actor, request):
+        clocks.responded(request, request.received_at)
     request.number = request_number(now)
     request.save()
     if fault_codes:
@@ -163,7 +163,26 @@ def create_request(
     )
     if request.entitlement:
         _entitlement_event(request, actor, at=now)
+    notify(
+        "request_received",
+        request=request,
+        context={"response_due": _local(request.response_due_at)},
+        dedupe_key=f"received:{request.pk}",
+    )
     return request
+
+
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+def _answered_at_once(actor, request: ServiceRequest) -> bool:
+    """A call or a visit taken by an agent is answered while the customer is there."""
+    return (
+        actor is not None
+        and actor.is_back_office
+        and request.channel in (Channel.PHONE, Channel.WALK_IN)
+    )
 
 
 # What the warranty decision depends on: when one of these changes, it is made again.
@@ -248,6 +267,7 @@ def update_request(
     """Change details of a request; one timeline event lists what changed, old and new."""
     check_update(actor, request, changes)
     request = _locked(request, expected_version)
+    old_plan = clocks.plan_code(request)
     fault_codes = changes.pop("fault_codes", None)
     diff = apply_changes(request, changes)
     if fault_codes is not None:
@@ -271,18 +291,35 @@ def update_request(
     status_move = _follow_assignee(request) if "assignee" in diff else None
     if status_move:
         to_save.append("status")
-    if {"priority", "received_at"} & diff.keys():
-        request.response_due_at, request.resolution_due_at = compute_deadlines(
-            request.received_at, request.priority
-        )
-        to_save += ["response_due_at", "resolution_due_at"]
-    _save(request, to_save)
+    recomputed = _recompute_clocks(request, diff, old_plan)
+    if recomputed:
+        to_save += clocks.DEADLINE_FIELDS
+    _save(request, list(dict.fromkeys(to_save)))
     _event(request, EventKind.FIELDS, actor, data={"changes": diff})
     if "entitlement" in to_save and request.entitlement:
         _entitlement_event(request, actor)
+    if recomputed:
+        _event(request, EventKind.SLA, actor, data={"clock": "recomputed", **recomputed})
     if status_move:
         _event(request, EventKind.STATUS, actor, visibility=Visibility.PUBLIC, data=status_move)
     return request
+
+
+# What the deadlines depend on besides the plan (which comes with the warranty decision).
+CLOCK_INPUTS = frozenset({"priority", "received_at", "needs_visit", "customer"})
+
+
+def _recompute_clocks(request: ServiceRequest, diff: dict, old_plan) -> dict | None:
+    """New deadlines when what they depend on changed; the timeline entry's data, or None."""
+    plan = clocks.plan_code(request)
+    if not (CLOCK_INPUTS & diff.keys()) and plan == old_plan:
+        return None
+    if not request.is_open:
+        return None  # a finished request's clocks have stopped; its record stays
+    before = clocks.summary(request)
+    clocks.start(request)
+    reasons = sorted(CLOCK_INPUTS & diff.keys()) + (["plan"] if plan != old_plan else [])
+    return {"because": reasons, "before": before, "after": clocks.summary(request)}
 
 
 def _follow_assignee(request: ServiceRequest) -> dict | None:
@@ -461,16 +498,21 @@ def transition(
         request.closed_at = None
         request.resolution_type = ""
         request.resolution_summary = ""
-        request.response_due_at, request.resolution_due_at = compute_deadlines(
-            now, request.priority
-        )
         changed += [
             "reopen_count", "resolved_at", "closed_at", "resolution_type",
-            "resolution_summary", "response_due_at", "resolution_due_at",
+            "resolution_summary",
         ]  # fmt: skip
         data["reopened"] = True
 
+    source = request.status
     request.status = to
+    if move.is_reopen:
+        clocks.restart(request, now)
+        changed += [*clocks.DEADLINE_FIELDS, *clocks.RESTART_FIELDS]
+        clock_event = {"clock": "restarted", "after": clocks.summary(request)}
+    else:
+        clock_fields, clock_event = clocks.status_changed(request, source, to, now)
+        changed += clock_fields
     _save(request, list(dict.fromkeys(changed)))
     # Status changes are news for the customer, with the solution or the reason they are
     # owed; any other note on a move is for colleagues and stays internal.
@@ -481,6 +523,8 @@ def transition(
     )  # fmt: skip
     if note and not move.needs_reason:
         _event(request, EventKind.COMMENT, actor, body=note, data={"status": to}, at=now)
+    if clock_event:
+        _event(request, EventKind.SLA, actor, data=clock_event, at=now)
     _settle_money(request, actor, to, note)
     return request
 
@@ -497,6 +541,12 @@ def _settle_money(request: ServiceRequest, actor, to: str, note: str) -> None:
     from aftersales.warranty.services import open_vendor_claims
 
     if to == Status.RESOLVED:
+        notify(
+            "request_resolved",
+            request=request,
+            context={"resolution": request.resolution_summary},
+            dedupe_key=f"resolved:{request.pk}:{request.reopen_count}",
+        )
         quotes.charge_for_request(request, actor=actor)
         if request.entitlement.get("repair_charge") == FREE:
             open_vendor_claims(request, request.entitlement, actor)
@@ -529,14 +579,28 @@ def add_comment(
     if not body:
         raise DomainError(_("Write something before sending."), field="body")
     with transaction.atomic():
-        _touch(request)
+        news = visibility == Visibility.PUBLIC and _is_staff(actor)
+        _touch(request, news=news)
         return _event(request, EventKind.COMMENT, actor, body=body, visibility=visibility)
 
 
-def _touch(request: ServiceRequest) -> None:
+def _is_staff(actor) -> bool:
+    return actor is not None and (actor.is_superuser or actor.role != Role.CUSTOMER)
+
+
+def _touch(request: ServiceRequest, *, news: bool = False, at=None) -> None:
     """Count a new timeline entry as activity (the queue's "last changed") without a new
-    version: a comment does not make someone's open edit of the details stale."""
-    ServiceRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
+    version: a comment does not make someone's open edit of the details stale.
+
+    `news`: the entry reached the customer (a message, a call), which answers them (the
+    response clock) and keeps them informed (the update clock).
+    """
+    fields = {"updated_at": timezone.now()}
+    if news:
+        current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+        for name in clocks.responded(current, at or timezone.now()):
+            fields[name] = getattr(current, name)
+    ServiceRequest.objects.filter(pk=request.pk).update(**fields)
 
 
 def log_call(
@@ -561,7 +625,7 @@ def log_call(
     if duration_minutes is not None:
         data["duration_minutes"] = duration_minutes
     with transaction.atomic():
-        _touch(request)
+        _touch(request, news=_is_staff(actor), at=at)
         return _event(request, EventKind.CALL, actor, body=(body or "").strip(), data=data, at=at)
 
 

@@ -21,7 +21,7 @@ from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.core.uploads import INLINE_TYPES
 from aftersales.field.models import ServiceCenter
-from aftersales.service import access, entitlement, intake, selectors, services
+from aftersales.service import access, clocks, entitlement, intake, selectors, services
 from aftersales.service.choices import Channel, Kind, Priority, Status
 from aftersales.service.filters import (
     DEFAULT_SORT,
@@ -44,7 +44,7 @@ PAGE_SIZE = 50
 # Query keys that make up a saved queue view.
 QUEUE_KEYS = (
     "q", "status", "open", "priority", "channel", "kind", "assignee", "team",
-    "service_center", "overdue", "sort",
+    "service_center", "overdue", "at_risk", "sort",
 )  # fmt: skip
 DEFAULT_QUEUE = {"open": "true"}
 # Where the call form shows errors about the customer or unit it creates.
@@ -161,6 +161,7 @@ def call(request):
                     description=data["description"],
                     kind=data["kind"],
                     priority=data["priority"],
+                    needs_visit=data["needs_visit"],
                     received_at=data["received_at"],
                     solved=data["solved"],
                     resolution_type=data["resolution_type"],
@@ -258,6 +259,7 @@ def _detail_context(request, obj, **forms_):
         "attachment_form": forms_.get("attachment_form") or AttachmentForm(),
         "can_edit": bool(access.editable_fields(user, obj)),
         "decision": entitlement.snapshot(obj),
+        "clock_rows": clocks.rows(obj),
         "can_set_cause": "fault_cause" in access.editable_fields(user, obj),
         "fault_causes": FaultCause.choices,
         "fault_codes": obj.fault_codes.all(),

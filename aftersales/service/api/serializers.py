@@ -89,8 +89,19 @@ class TicketSerializer(serializers.ModelSerializer):
             "received_at",
             "created_at",
             "updated_at",
+            "needs_visit",
             "response_due_at",
             "resolution_due_at",
+            "onsite_due_at",
+            "update_due_at",
+            "first_response_at",
+            "arrived_at",
+            "response_met",
+            "resolution_met",
+            "onsite_met",
+            "paused_at",
+            "paused_minutes",
+            "sla",
             "is_overdue",
             "resolved_at",
             "closed_at",
@@ -128,7 +139,14 @@ class TicketFieldsMixin(serializers.Serializer):
         queryset=ServiceCenter.objects.all(), required=False, allow_null=True
     )
     received_at = serializers.DateTimeField(
-        required=False, help_text=_("When the customer reached us; defaults to now.")
+        required=False,
+        help_text=_(
+            "When the customer reached us; defaults to now. Deadlines count from it, so a "
+            "call or email logged later is timed from when it came in."
+        ),
+    )
+    needs_visit = serializers.BooleanField(
+        required=False, help_text=_("An on-site visit is needed: starts the on-site clock.")
     )
 
 

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from aftersales.service import clocks
 from aftersales.service.choices import PRIORITY_COLOURS, STATUS_COLOURS, Priority, Status
 
 register = template.Library()
@@ -37,25 +39,118 @@ def priority_badge(priority: str):
     )
 
 
+CLOCK_LABELS = {
+    "response": gettext_lazy("Response"),
+    "onsite": gettext_lazy("On site"),
+    "resolution": gettext_lazy("Resolution"),
+    "update": gettext_lazy("News to the customer"),
+}
+CLOCK_STATES = {
+    "met": ("success", gettext_lazy("Met")),
+    "breached": ("danger", gettext_lazy("Breached")),
+    "late": ("danger", gettext_lazy("Late")),
+    "at_risk": ("warning", gettext_lazy("At risk")),
+    "running": ("info", gettext_lazy("Running")),
+    "paused": ("secondary", gettext_lazy("Paused")),
+    "stopped": ("light", gettext_lazy("Stopped")),
+}
+TIER_LABELS = {
+    "tier1": gettext_lazy("Tier-1 city"),
+    "tier2": gettext_lazy("Tier-2 city"),
+    "tier3": gettext_lazy("Tier-3 city"),
+    "county": gettext_lazy("County"),
+    "other": gettext_lazy("Other city"),
+}
+
+
+DUE_FIELDS = {
+    "response_due_at": gettext_lazy("Response due"),
+    "resolution_due_at": gettext_lazy("Resolution due"),
+    "onsite_due_at": gettext_lazy("On-site arrival due"),
+}
+
+
+@register.filter
+def iso_time(value) -> str:
+    """An ISO timestamp from an event's data, in the viewer's time zone."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+@register.simple_tag
+def sla_changes(data: dict) -> list[tuple[str, str, str]]:
+    """(label, before, after) of each deadline in a recomputation event."""
+    before, after = data.get("before") or {}, data.get("after") or {}
+    return [
+        (str(label), iso_time(before.get(key)), iso_time(after.get(key)))
+        for key, label in DUE_FIELDS.items()
+        if before.get(key) or after.get(key)
+    ]
+
+
+@register.filter
+def clock_label(clock: str) -> str:
+    return str(CLOCK_LABELS.get(clock, clock))
+
+
+@register.filter
+def tier_label(tier: str) -> str:
+    return str(TIER_LABELS.get(tier, tier))
+
+
+@register.simple_tag
+def clock_state_badge(state: str):
+    colour, label = CLOCK_STATES.get(state, ("secondary", state))
+    extra = " text-dark border" if colour in ("light", "warning") else ""
+    return format_html('<span class="badge text-bg-{}{}">{}</span>', colour, extra, label)
+
+
+WARN_FIELDS = {
+    "response": "response_warn_at",
+    "onsite": "onsite_warn_at",
+    "resolution": "resolution_warn_at",
+}
+
+
 @register.simple_tag
 def due_badge(request):
-    """Time left until the resolution deadline of an open request, coloured by urgency."""
-    due = request.resolution_due_at
-    if not due or not request.is_open:
+    """Time left to the nearest running deadline of an open request: red when late,
+    amber once the warning share of the time is used (at risk), grey otherwise."""
+    if request.is_open and request.paused_at and not clocks.time_left(request):
+        return format_html(
+            '<span class="text-body-secondary" data-sla="paused">'
+            '<i class="bi bi-pause-circle"></i> {}</span>',
+            _("Clock paused"),
+        )
+    nearest = clocks.time_left(request)
+    if nearest is None:
         return ""
+    clock, due = nearest
     now = timezone.now()
+    title = f"{CLOCK_LABELS[clock]} {timezone.localtime(due):%Y-%m-%d %H:%M}"
     if due < now:
         return format_html(
-            '<span class="overdue" title="{}"><i class="bi bi-alarm"></i> {}</span>',
-            timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
-            _("%(time)s overdue") % {"time": timesince(due, now, depth=1)},
+            '<span class="overdue" title="{}" data-sla="late">'
+            '<i class="bi bi-alarm"></i> {}</span>',
+            title,
+            _("%(clock)s %(time)s overdue")
+            % {"clock": CLOCK_LABELS[clock], "time": timesince(due, now, depth=1)},
         )
-    css = "text-warning-emphasis fw-semibold" if due - now < SOON else "text-body-secondary"
+    warn = getattr(request, WARN_FIELDS[clock])
+    at_risk = (warn is not None and warn <= now) or due - now < SOON
+    css = "text-warning-emphasis fw-semibold" if at_risk else "text-body-secondary"
     return format_html(
-        '<span class="{}" title="{}">{}</span>',
+        '<span class="{}" title="{}" data-sla="{}">{}</span>',
         css,
-        timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
-        _("%(time)s left") % {"time": timeuntil(due, now, depth=1)},
+        title,
+        "at_risk" if at_risk else "ok",
+        _("%(clock)s: %(time)s left")
+        % {"clock": CLOCK_LABELS[clock], "time": timeuntil(due, now, depth=1)},
     )
 
 

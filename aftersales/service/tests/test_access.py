@@ -180,6 +180,7 @@ def new_value(field, request, users, partner_center):
         "priority": "urgent",
         "diagnosis": "hardware",
         "fault_cause": "quality",
+        "needs_visit": True,
     }[field]
 
 

@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from aftersales.core.models import Counter
 from aftersales.service import services
 from aftersales.service.choices import Channel, EventKind, Priority, Status, Visibility
 from aftersales.service.models import ServiceRequest, TimelineEvent
+from aftersales.sla import services as sla
 from aftersales.testing.concurrency import needs_postgres, run_together
 from aftersales.testing.factories import (
     ContactFactory,
@@ -97,28 +99,34 @@ def test_a_call_logged_afterwards_keeps_when_the_customer_called(agent, customer
 
     # then deadlines count from the call, not from the typing
     assert request.received_at == called
-    assert request.response_due_at == called + datetime.timedelta(hours=2)
-    assert request.resolution_due_at == called + datetime.timedelta(hours=24)
+    expected = sla.deadlines_for(
+        received_at=called, priority=Priority.HIGH, plan_code=None, city="", needs_visit=False
+    )
+    assert request.response_due_at == expected.response_due_at
+    assert request.resolution_due_at == expected.resolution_due_at
 
 
 @pytest.mark.parametrize(
-    ("priority", "response_hours", "resolution_hours"),
+    ("priority", "response_due", "resolution_due"),
     [
-        (Priority.URGENT, 1, 8),
-        (Priority.HIGH, 2, 24),
-        (Priority.NORMAL, 4, 72),
-        (Priority.LOW, 8, 168),
+        # Business hours Mon–Fri 09–12, 13–18 from Tuesday 10 March 2026, 09:00.
+        (Priority.URGENT, (10, 10), (10, 18)),  # 1 h, 8 h
+        (Priority.HIGH, (10, 11), (11, 18)),  # 2 h, 16 h
+        (Priority.NORMAL, (10, 14), (12, 18)),  # 4 h (over lunch), 24 h
+        (Priority.LOW, (10, 18), (16, 18)),  # 8 h, 40 h (over the weekend)
     ],
 )
-def test_deadlines_follow_priority(priority, response_hours, resolution_hours, agent, customer):
-    # when
-    request = open_request(agent, customer, priority=priority)
+def test_deadlines_follow_priority(priority, response_due, resolution_due, agent, customer):
+    # when an email of Tuesday 09:00 is logged
+    def at(day, hour):
+        return datetime.datetime(2026, 3, day, hour, tzinfo=SHANGHAI)
+
+    with time_machine.travel(at(10, 9), tick=False):
+        request = open_request(agent, customer, priority=priority, channel=Channel.EMAIL)
 
     # then
-    assert request.response_due_at - request.received_at == datetime.timedelta(hours=response_hours)
-    assert request.resolution_due_at - request.received_at == datetime.timedelta(
-        hours=resolution_hours
-    )
+    assert request.response_due_at == at(*response_due)
+    assert request.resolution_due_at == at(*resolution_due)
 
 
 def test_received_at_in_the_future_is_refused(agent, customer):

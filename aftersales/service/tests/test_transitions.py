@@ -179,7 +179,7 @@ def test_resolve_records_the_solution_and_when(agent, request_in):
     assert resolved.resolution_type == ResolutionType.REMOTE
     assert resolved.resolution_summary == "指导客户恢复出厂设置"
     assert resolved.resolved_at is not None
-    event = resolved.events.get()
+    event = resolved.events.get(kind=EventKind.STATUS)
     assert event.body == "指导客户恢复出厂设置"
     assert event.data["resolution_type"] == ResolutionType.REMOTE
 
@@ -219,7 +219,7 @@ def test_reopen_counts_and_clears_the_finish_dates(source, target, agent, reques
     assert reopened.reopen_count == 2
     assert reopened.resolved_at is None
     assert reopened.closed_at is None
-    event = reopened.events.get()
+    event = reopened.events.get(kind=EventKind.STATUS)
     assert event.data["reopened"] is True
     assert event.body == "回访：问题仍存在"
 

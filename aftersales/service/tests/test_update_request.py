@@ -10,6 +10,7 @@ from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.service import services
 from aftersales.service.choices import EventKind, Priority, Status, Visibility
 from aftersales.service.models import ServiceRequest
+from aftersales.sla import services as sla
 from aftersales.testing.concurrency import needs_postgres, run_together
 from aftersales.testing.factories import (
     CustomerFactory,
@@ -73,32 +74,34 @@ def test_an_edit_that_changes_nothing_writes_nothing(agent, request_, row_of):
     assert row_of(request_) == before
 
 
-@pytest.mark.parametrize(
-    ("priority", "response", "resolution"),
-    [(Priority.URGENT, 1 * H, 8 * H), (Priority.LOW, 8 * H, 168 * H)],
-)
-def test_deadlines_are_recomputed_when_priority_changes(
-    priority, response, resolution, agent, request_
-):
+def policy_deadlines(received_at, priority):
+    return sla.deadlines_for(
+        received_at=received_at, priority=priority, plan_code=None, city="", needs_visit=False
+    )
+
+
+@pytest.mark.parametrize("priority", [Priority.URGENT, Priority.LOW])
+def test_deadlines_are_recomputed_when_priority_changes(priority, agent, request_):
     # when
     edited = services.update_request(request_, actor=agent, priority=priority)
 
     # then they still count from when the customer reached us
     edited.refresh_from_db()
-    assert edited.response_due_at == edited.received_at + response
-    assert edited.resolution_due_at == edited.received_at + resolution
+    expected = policy_deadlines(edited.received_at, priority)
+    assert edited.response_due_at == expected.response_due_at
+    assert edited.resolution_due_at == expected.resolution_due_at
 
 
 def test_deadlines_are_recomputed_when_received_at_is_corrected(agent, request_):
-    # given the agent finds the customer had first called three days earlier
-    earlier = request_.received_at - 72 * H
+    # given the agent finds the customer had first called twenty days earlier
+    earlier = request_.received_at - 480 * H
 
     # when
     edited = services.update_request(request_, actor=agent, received_at=earlier)
 
     # then
     edited.refresh_from_db()
-    assert edited.resolution_due_at == earlier + 72 * H
+    assert edited.resolution_due_at == policy_deadlines(earlier, edited.priority).resolution_due_at
     assert edited.is_overdue
 
 
