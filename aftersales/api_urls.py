@@ -12,6 +12,7 @@ from aftersales.catalog.api.views import (
     SparePartViewSet,
 )
 from aftersales.customers.api.views import CustomerViewSet
+from aftersales.escalations.api.views import EscalationRuleViewSet
 from aftersales.notifications.api import routes as notification_routes
 from aftersales.service.api.entitlement import EvaluateView
 from aftersales.service.api.quotes import (
@@ -47,6 +48,7 @@ router.register("supplier-warranties", SupplierWarrantyViewSet, basename="suppli
 router.register("vendor-claims", VendorClaimViewSet, basename="vendor-claim")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("charges", ChargeViewSet, basename="charge")
+router.register("escalation-rules", EscalationRuleViewSet, basename="escalation-rule")
 for app_routes in (sla_routes, notification_routes):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)

@@ -134,7 +134,7 @@ PERIODIC_JOBS: tuple[ScheduledJob, ...] = (
     # Response and resolution deadlines: warn, breach, escalate.
     ScheduledJob(
         "watch-deadlines",
-        "aftersales.service.tasks.watch_deadlines",
+        "aftersales.escalations.tasks.watch_deadlines",
         every=datetime.timedelta(seconds=60),
     ),
     # Contracts: accepted → active when they start, active → expired / renewed when they end.

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "aftersales.sla",
     "aftersales.notifications",
     "aftersales.service",
+    "aftersales.escalations",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "aftersales.service.choices.Status",
         "TicketKindEnum": "aftersales.service.choices.Kind",
+        "TicketChannelEnum": "aftersales.service.choices.Channel",
+        "MessageChannelEnum": "aftersales.notifications.models.Channel",
         "CustomerKindEnum": "aftersales.customers.models.CustomerKind",
         "FaultKindEnum": "aftersales.catalog.models.FaultKind",
         "UnitStatusEnum": "aftersales.assets.models.UnitStatus",

@@ -11,5 +11,6 @@ urlpatterns = [
     path("warranty/", include(("aftersales.warranty.urls", "warranty"))),
     path("sla/", include(("aftersales.sla.urls", "sla"))),
     path("notifications/", include(("aftersales.notifications.urls", "notifications"))),
+    path("escalations/", include(("aftersales.escalations.urls", "escalations"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

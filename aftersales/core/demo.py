@@ -40,6 +40,7 @@ from unittest import mock
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,9 @@ from aftersales.customers import services as customers
 from aftersales.customers.models import Contact, Customer, CustomerKind
 from aftersales.customers.phones import normalize_phone
 from aftersales.field.models import ServiceCenter
+from aftersales.notifications import services as notifications
+from aftersales.notifications.models import OutboundMessage
+from aftersales.notifications.models import Status as MessageStatus
 from aftersales.service import quotes, services
 from aftersales.service.choices import (
     CallDirection,
@@ -67,6 +71,7 @@ from aftersales.service.choices import (
 )
 from aftersales.service.models import ServiceRequest
 from aftersales.service.quotes import AnswerVia, LineInput
+from aftersales.sla import services as sla
 from aftersales.warranty import services as warranty
 from aftersales.warranty.dates import add_months
 from aftersales.warranty.decision import CHARGEABLE, FREE
@@ -229,13 +234,22 @@ def check_can_load() -> None:
         )
 
 
+def _hold(*args, **kwargs) -> None:
+    """Stands in for `enqueue` while the demo's past is written."""
+
+
 def load_demo(*, seed: int = DEFAULT_SEED, now: datetime.datetime | None = None) -> DemoSummary:
     """Build the demo world in one transaction; nothing is written if any step fails."""
     with transaction.atomic():
         check_can_load()
         builder = _Builder(random.Random(seed), now or timezone.now())
-        with builder.clock.running():
+        # The story's messages were written to the outbox as it happened; they were sent
+        # then, not now: nothing is handed to the mail server while the demo is built.
+        with builder.clock.running(), mock.patch.object(notifications, "enqueue", _hold):
             builder.build()
+        OutboundMessage.objects.filter(status=MessageStatus.QUEUED).update(
+            status=MessageStatus.SENT, sent_at=F("created_at"), attempts=1, next_attempt_at=None
+        )
     statuses = dict(
         Counter(ServiceRequest.objects.values_list("status", flat=True).order_by("status"))
     )
@@ -759,6 +773,8 @@ class _Builder:
                 ),
                 actor=manager,
             )
+            # Each plan's promises become its service-level policy (gold: around the clock).
+            sla.ensure_policy_for_plan(self.plans[code])
         for supplier, sku, part, component, months, counts, labour, notes in data.SUPPLIER_COVER:
             warranty.save_supplier_warranty(
                 SupplierWarranty(
@@ -1417,6 +1433,7 @@ class _Builder:
             "kind": spec.kind,
             "description": description,
             "priority": priority,
+            "needs_visit": spec.mode == "onsite",
         }
         actor = None
         fault_codes = []
