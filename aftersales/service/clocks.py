@@ -138,9 +138,17 @@ def _policy(request):
     return sla.policy_for(plan_code(request))
 
 
-def status_changed(request, source: str, target: str, now) -> tuple[list[str], dict | None]:
-    """Pause, resume or stop the clocks for a move; returns (fields changed, event data)."""
+def status_changed(
+    request, source: str, target: str, now, *, on_site: bool = False
+) -> tuple[list[str], dict | None]:
+    """Pause, resume or stop the clocks for a move; returns (fields changed, event data).
+
+    `on_site`: the move is made by field staff starting work at the customer's, which
+    stops the on-site clock (until visits with check-in exist, that is the arrival).
+    """
     changed, data = [], None
+    if on_site and target == Status.IN_PROGRESS and request.onsite_due_at:
+        changed += arrived(request, now)
     policy = _policy(request)
     pauses_before = source in OPEN_STATUSES and sla.pauses_on(policy, source)
     pauses_after = target in OPEN_STATUSES and sla.pauses_on(policy, target)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import FIELD, Role
 from aftersales.core.changes import apply_changes, loaded_relations
 from aftersales.core.counters import next_value
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
@@ -511,7 +511,9 @@ def transition(
         changed += [*clocks.DEADLINE_FIELDS, *clocks.RESTART_FIELDS]
         clock_event = {"clock": "restarted", "after": clocks.summary(request)}
     else:
-        clock_fields, clock_event = clocks.status_changed(request, source, to, now)
+        clock_fields, clock_event = clocks.status_changed(
+            request, source, to, now, on_site=actor is not None and actor.role in FIELD
+        )
         changed += clock_fields
     _save(request, list(dict.fromkeys(changed)))
     # Status changes are news for the customer, with the solution or the reason they are

@@ -147,6 +147,28 @@ def test_waiting_on_the_customer_pauses_the_resolution_clock_by_business_time(
     assert kinds == ["paused", "resumed"]
 
 
+@pytest.mark.parametrize(("started", "met"), [(at(11, 10), True), (at(11, 10, 1), False)])
+def test_the_technician_starting_work_on_site_stops_the_on_site_clock(
+    agent, technician, started, met
+):
+    # given a visit needed in Beijing: on site within 24 hours
+    customer = CustomerFactory(city="北京")
+    request = open_request(agent, customer, when=at(10, 10), assignee=technician, needs_visit=True)
+
+    # when the technician starts work there
+    request = move(request, technician, Status.IN_PROGRESS, started)
+
+    # then
+    request.refresh_from_db()
+    assert (request.arrived_at, request.onsite_met) == (started, met)
+
+
+def test_an_agent_starting_work_is_not_an_arrival(agent, customer):
+    request = open_request(agent, customer, when=at(10, 10), needs_visit=True, assignee=agent)
+    request = move(request, agent, Status.IN_PROGRESS, at(10, 11))
+    assert request.arrived_at is None
+
+
 def test_waiting_on_parts_does_not_pause_by_default(agent, technician, customer):
     request = open_request(agent, customer, when=at(10, 10), assignee=technician)
     request = move(request, technician, Status.IN_PROGRESS, at(10, 11))
