@@ -255,7 +255,7 @@ def test_the_schedule_holds_every_periodic_job_by_task_name():
     by_name = {job.name: job for job in schedule.PERIODIC_JOBS}
     assert {name: job.task for name, job in by_name.items()} == {
         "deliver-due": "aftersales.notifications.tasks.deliver_due",
-        "watch-deadlines": "aftersales.service.tasks.watch_deadlines",
+        "watch-deadlines": "aftersales.escalations.tasks.watch_deadlines",
         "update-contracts": "aftersales.warranty.tasks.update_contracts",
         "heartbeat": "aftersales.core.tasks.heartbeat",
     }
