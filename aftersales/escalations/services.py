@@ -184,8 +184,12 @@ def _act(request: ServiceRequest, rule: EscalationRule, due_at, now) -> dict:
 
 
 def _duration(gap: datetime.timedelta) -> str:
+    """"2 d 5 h", "3 h 20 min", "45 min": as precise as someone reading a warning needs."""
     minutes = int(gap.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
+    days, hours_of_day = divmod(hours, 24)
+    if days >= 2:
+        return _("%(d)s d %(h)s h") % {"d": days, "h": hours_of_day}
     if hours:
         return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
     return _("%(m)s min") % {"m": minutes}
