@@ -5,7 +5,11 @@ import os
 import pytest
 from django.test import override_settings
 
-pytest_plugins = ["aftersales.testing.fixtures", "aftersales.testing.browser"]
+pytest_plugins = [
+    "aftersales.testing.fixtures",
+    "aftersales.testing.browser",
+    "aftersales.testing.workers",
+]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests
 # make beside it are still synchronous, so Django's async-safety guard must stand aside.

@@ -117,7 +117,7 @@ def watch(now: datetime.datetime | None = None) -> int:
 def escalate(request_id: int, rule: EscalationRule, now) -> Escalation | None:
     """Fire `rule` for one request, once; None when it no longer applies or already fired."""
     request = (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("assignee", "team__lead", "customer")
         .get(pk=request_id)
     )

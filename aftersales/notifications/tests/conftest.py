@@ -3,10 +3,8 @@ adapter, a clock that can be moved on, and a request with a customer who has ema
 
 import datetime
 import importlib
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.apps import apps
 from django.utils import timezone
 
@@ -54,41 +52,7 @@ def clock(monkeypatch):
     return Clock(monkeypatch)
 
 
-class Inbox:
-    """What an SMTP server received: (envelope sender, recipients, raw message bytes)."""
-
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class SmtpServer:
-    def __init__(self):
-        self.port = _free_port()
-        self.inbox = Inbox()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def received(self):
-        return self.inbox.received
+from aftersales.testing.smtp import SmtpServer  # noqa: E402
 
 
 @pytest.fixture
