@@ -225,6 +225,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # With a broker (redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//) tasks go
 # to Celery workers and beat; without one they run in the web process (see core.background).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+# Several installations (or test runs) can share one broker, each on its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "aftersales")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

@@ -217,6 +217,17 @@ def render_message(subject: str, body: str, channel: str, context: dict) -> tupl
     return title, text
 
 
+def _compile_both(channel: str, subject: str, body: str) -> None:
+    errors = {}
+    for field, source in (("subject", subject if channel == Channel.EMAIL else ""), ("body", body)):
+        try:
+            _compile(source, field)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_template(template: MessageTemplate) -> None:
     """A template must compile, render with sample data, and say something."""
     errors = {}
@@ -226,6 +237,9 @@ def check_template(template: MessageTemplate) -> None:
         errors["body"] = _("Write the text of the message.")
     if errors:
         raise ValidationError(errors)
+    # Syntax errors are explained in the editor's language; the sample rendering runs in
+    # the template's own (dates, numbers).
+    _compile_both(template.channel, template.subject, template.body)
     with translation.override(template.language):
         render_message(
             template.subject, template.body, template.channel, sample_context(template.event)
@@ -235,6 +249,7 @@ def check_template(template: MessageTemplate) -> None:
 def preview(event: str, channel: str, language: str, subject: str, body: str) -> dict:
     """What a message would look like with sample data: subject, body, errors."""
     try:
+        _compile_both(channel, subject, body)
         with translation.override(language or None):
             title, text = render_message(subject, body, channel, sample_context(event))
     except ValidationError as error:
