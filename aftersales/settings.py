@@ -220,6 +220,10 @@ EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or None
 EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "aftersales <service@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How messages to customers sign and link (see notifications.services).
+SERVICE_NAME = env_str("SERVICE_NAME", "aftersales")
+SERVICE_PHONE = env_str("SERVICE_PHONE", "")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 # --- Background work ---------------------------------------------------------------
 # With a broker (redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//) tasks go
