@@ -26,6 +26,7 @@ from aftersales.service.choices import (
     CallDirection,
     Channel,
     EventKind,
+    Priority,
     ResolutionType,
     Status,
     Visibility,
@@ -163,6 +164,7 @@ def create_request(
     )
     if request.entitlement:
         _entitlement_event(request, actor, at=now)
+    _tell_assignee(request, actor)
     notify(
         "request_received",
         request=request,
@@ -302,7 +304,25 @@ def update_request(
         _event(request, EventKind.SLA, actor, data={"clock": "recomputed", **recomputed})
     if status_move:
         _event(request, EventKind.STATUS, actor, visibility=Visibility.PUBLIC, data=status_move)
+    if "assignee" in diff:
+        _tell_assignee(request, actor)
     return request
+
+
+def _tell_assignee(request: ServiceRequest, actor) -> None:
+    """Someone else gave the request to a person: they hear of it (not when they took it)."""
+    if request.assignee_id is None or request.assignee_id == getattr(actor, "pk", None):
+        return
+    notify(
+        "assigned",
+        request=request,
+        user=request.assignee,
+        context={
+            "assigned_by": str(actor) if actor is not None else "",
+            "priority": str(Priority(request.priority).label),
+        },
+        dedupe_key=f"assigned:{request.pk}:{request.version}",
+    )
 
 
 # What the deadlines depend on besides the plan (which comes with the warranty decision).
@@ -527,6 +547,8 @@ def transition(
         _event(request, EventKind.COMMENT, actor, body=note, data={"status": to}, at=now)
     if clock_event:
         _event(request, EventKind.SLA, actor, data=clock_event, at=now)
+    if "assignee" in changed:
+        _tell_assignee(request, actor)
     _settle_money(request, actor, to, note)
     return request
 

@@ -204,3 +204,16 @@ def test_reopening_restarts_every_clock(agent, technician, customer):
     assert request.resolution_met is None
     assert request.first_response_at is None
     assert request.response_due_at == at(16, 14)  # 4 business hours from Monday 09:00
+
+
+def test_the_assignee_hears_of_a_request_given_to_them(agent, technician, customer):
+    from aftersales.notifications.models import OutboundMessage
+
+    technician.email = "tech@example.com"
+    technician.save()
+    request = open_request(agent, customer, when=at(10, 10), assignee=technician)
+    told = OutboundMessage.objects.filter(event="assigned")
+    assert [(m.to_address, m.request_id) for m in told] == [("tech@example.com", request.pk)]
+    # taking a request oneself is no news
+    request = move(request, technician, Status.IN_PROGRESS, at(10, 11))
+    assert told.count() == 1
