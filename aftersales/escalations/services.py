@@ -184,7 +184,7 @@ def _act(request: ServiceRequest, rule: EscalationRule, due_at, now) -> dict:
 
 
 def _duration(gap: datetime.timedelta) -> str:
-    """"2 d 5 h", "3 h 20 min", "45 min": as precise as someone reading a warning needs."""
+    """ "2 d 5 h", "3 h 20 min", "45 min": as precise as someone reading a warning needs."""
     minutes = int(gap.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     days, hours_of_day = divmod(hours, 24)
