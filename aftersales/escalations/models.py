@@ -11,7 +11,7 @@ class Clock(models.TextChoices):
     RESPONSE = "response", _("First response")
     RESOLUTION = "resolution", _("Resolution")
     ONSITE = "onsite", _("On-site arrival")
-    UPDATE = "update", _("News to the customer")
+    UPDATE = "update", _("Periodic update")
 
 
 class Trigger(models.TextChoices):

@@ -164,9 +164,9 @@ class ServiceRequest(models.Model):
     )
     # The update clock: the longest the customer may wait for news while the request is open.
     last_update_at = models.DateTimeField(
-        _("last news to the customer"), null=True, blank=True, editable=False
+        _("last update to the customer"), null=True, blank=True, editable=False
     )
-    update_due_at = models.DateTimeField(_("next news due"), null=True, blank=True, editable=False)
+    update_due_at = models.DateTimeField(_("next update due"), null=True, blank=True, editable=False)
     # The policy, calendar, city tier and targets the deadlines were computed with.
     sla = models.JSONField(_("service level"), default=dict, blank=True, editable=False)
     resolution_type = models.CharField(

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('clock', models.CharField(choices=[('response', 'First response'), ('resolution', 'Resolution'), ('onsite', 'On-site arrival'), ('update', 'News to the customer')], max_length=12, verbose_name='clock')),
+                ('clock', models.CharField(choices=[('response', 'First response'), ('resolution', 'Resolution'), ('onsite', 'On-site arrival'), ('update', 'Periodic update')], max_length=12, verbose_name='clock')),
                 ('trigger', models.CharField(choices=[('warning', 'Deadline near (warning share of the time used)'), ('breach', 'Deadline passed')], max_length=10, verbose_name='when')),
                 ('after_minutes', models.PositiveIntegerField(default=0, help_text='For a second level: fire only this long after the breach.', verbose_name='minutes after the deadline')),
                 ('notify_assignee', models.BooleanField(default=False, verbose_name='tell the assignee')),
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             name='Escalation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('clock', models.CharField(choices=[('response', 'First response'), ('resolution', 'Resolution'), ('onsite', 'On-site arrival'), ('update', 'News to the customer')], max_length=12)),
+                ('clock', models.CharField(choices=[('response', 'First response'), ('resolution', 'Resolution'), ('onsite', 'On-site arrival'), ('update', 'Periodic update')], max_length=12)),
                 ('due_at', models.DateTimeField(verbose_name='deadline')),
                 ('fired_at', models.DateTimeField(verbose_name='fired at')),
                 ('actions', models.JSONField(blank=True, default=dict)),

@@ -11,7 +11,7 @@ RULES = [
     ("解决超时 4 小时 · Resolution 4 h overdue", "resolution", "breach", 240, False, True, True, False, True),
     ("上门即将超时 · On-site arrival due soon", "onsite", "warning", 0, True, False, False, False, False),
     ("上门超时 · On-site arrival overdue", "onsite", "breach", 0, True, True, True, False, False),
-    ("客户久未获知进展 · Customer without news", "update", "breach", 0, True, False, False, False, False),
+    ("客户久未获知进展 · No update for the customer", "update", "breach", 0, True, False, False, False, False),
 ]
 
 

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='servicerequest',
             name='last_update_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last news to the customer'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last update to the customer'),
         ),
         migrations.AddField(
             model_name='servicerequest',
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='servicerequest',
             name='update_due_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='next news due'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='next update due'),
         ),
         migrations.AlterField(
             model_name='timelineevent',

@@ -43,7 +43,7 @@ CLOCK_LABELS = {
     "response": gettext_lazy("Response"),
     "onsite": gettext_lazy("On site"),
     "resolution": gettext_lazy("Resolution"),
-    "update": gettext_lazy("News to the customer"),
+    "update": gettext_lazy("Periodic update"),
 }
 CLOCK_STATES = {
     "met": ("success", gettext_lazy("Met")),
