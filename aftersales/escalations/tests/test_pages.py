@@ -12,12 +12,14 @@ REFUSED = {"technician": 403, "partner": 403, "customer": 403}
 
 @pytest.mark.parametrize(("role", "code"), [*READERS.items(), *REFUSED.items()])
 def test_who_sees_the_rules(client, users, role, code):
+    EscalationRule.objects.create(
+        name="上门超时通知主管", clock="onsite", trigger="breach", notify_managers=True
+    )
     client.force_login(users[role])
     response = client.get(reverse("escalations:rule_list"))
     assert response.status_code == code
     if code == 200:
-        # the defaults of a new installation are listed
-        assert "解决时限" in response.content.decode() or EscalationRule.objects.exists()
+        assert "上门超时通知主管" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -68,3 +70,21 @@ def test_api_reads_for_back_office_and_writes_for_managers(agent, manager):
     )
     assert bad.status_code == 400
     assert "Choose at least one thing to do" in bad.content.decode()
+
+
+def test_a_new_installation_starts_with_rules_for_every_clock(db):
+    import importlib
+
+    from django.apps import apps
+
+    # given an empty table (whatever earlier tests left), when the seeding migration runs
+    EscalationRule.objects.all().delete()
+    importlib.import_module("aftersales.escalations.migrations.0002_default_rules").seed(apps, None)
+
+    # then every clock has its rules
+    seeded = set(EscalationRule.objects.values_list("clock", "trigger"))
+    assert seeded == {
+        ("response", "warning"), ("response", "breach"), ("resolution", "warning"),
+        ("resolution", "breach"), ("onsite", "warning"), ("onsite", "breach"),
+        ("update", "breach"),
+    }  # fmt: skip
