@@ -5,6 +5,8 @@ Every error is JSON of the form
      "errors": {"<field>": ["<message>", ...]}}   # errors only for field problems
 """
 
+import copy
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -72,3 +74,21 @@ def exception_handler(exc, context):
         detail = response.data["detail"]
         response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
     return response
+
+
+class CachedFieldsMixin:
+    """Build a read-only ModelSerializer's fields once per class, not once per use.
+
+    DRF introspects the model anew for every serializer instance (several milliseconds
+    for a wide model, on every API response); the fields of an output serializer do not
+    depend on the request, so each instance gets fresh copies of the ones built first.
+    Only for serializers whose `get_fields` does not depend on context.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built
+        return copy.deepcopy(built)

@@ -8,6 +8,7 @@ from aftersales.accounts.models import Team, User
 from aftersales.accounts.roles import Role
 from aftersales.assets.models import Unit
 from aftersales.catalog.models import FaultCode
+from aftersales.core.api import CachedFieldsMixin
 from aftersales.customers.models import Contact, Customer
 from aftersales.field.models import ServiceCenter
 from aftersales.service import access
@@ -54,7 +55,7 @@ class AssignableUserField(serializers.PrimaryKeyRelatedField):
         super().__init__(queryset=queryset, **kwargs)
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     """A service request as the API returns it. Timestamps are ISO 8601 with offset."""
 
     customer_name = serializers.CharField(source="customer.name", read_only=True)
