@@ -80,12 +80,14 @@ def start(request, *, since: datetime.datetime | None = None) -> dict:
     request.onsite_warn_at = (
         _warn_at(policy, since, found.onsite_hours * 60, False) if found.onsite_due_at else None
     )
+    # Business hours, unless the calendar never closes (gold: around the clock).
+    business = not policy.calendar.always_open
     request.sla = {
         **found.as_json(),
         # The promises in minutes, and whether they count business time, for the page.
         "targets": {
-            "response": [found.response_minutes, True],
-            "resolution": [found.resolution_minutes, True],
+            "response": [found.response_minutes, business],
+            "resolution": [found.resolution_minutes, business],
             **({"onsite": [found.onsite_hours * 60, False]} if found.onsite_due_at else {}),
             **(
                 {"update": [policy.update_every_hours * 60, False]}

@@ -166,7 +166,9 @@ class ServiceRequest(models.Model):
     last_update_at = models.DateTimeField(
         _("last update to the customer"), null=True, blank=True, editable=False
     )
-    update_due_at = models.DateTimeField(_("next update due"), null=True, blank=True, editable=False)
+    update_due_at = models.DateTimeField(
+        _("next update due"), null=True, blank=True, editable=False
+    )
     # The policy, calendar, city tier and targets the deadlines were computed with.
     sla = models.JSONField(_("service level"), default=dict, blank=True, editable=False)
     resolution_type = models.CharField(

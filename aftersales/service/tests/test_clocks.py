@@ -217,3 +217,28 @@ def test_the_assignee_hears_of_a_request_given_to_them(agent, technician, custom
     # taking a request oneself is no news
     request = move(request, technician, Status.IN_PROGRESS, at(10, 11))
     assert told.count() == 1
+
+
+def test_a_gold_plan_counts_around_the_clock(agent, customer):
+    from aftersales.service import clocks
+    from aftersales.sla.services import ensure_policy_for_plan
+    from aftersales.testing.factories import ServiceRequestFactory
+    from aftersales.warranty.models import ServicePlan
+
+    # given a request under a gold contract (24×7), received on Saturday night
+    gold = ServicePlan.objects.create(
+        code="gold", name="金牌服务", rank=3, response_hours=1, resolution_hours=8,
+        onsite_hours=4,
+    )  # fmt: skip
+    ensure_policy_for_plan(gold)
+    request = ServiceRequestFactory(
+        customer=customer, received_at=at(14, 22), entitlement={"plan": {"code": "gold"}}
+    )
+
+    # when its clocks start
+    clocks.start(request)
+
+    # then the night and the Sunday count, and the page says so
+    assert request.response_due_at == at(14, 23)
+    assert request.resolution_due_at == at(15, 6)
+    assert clocks.target_text(request.sla["targets"]["resolution"]) == "8 h"
