@@ -1,45 +1,21 @@
 """Escalation rules: managers edit them; the back office reads them (and sees what fired)."""
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.escalations import services
 from aftersales.escalations.forms import RuleForm
 from aftersales.escalations.models import Escalation, EscalationRule
 
-
-def _back_office(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.is_back_office)
-
-
-def back_office_required(view):
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not _back_office(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def manager_required(view):
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not services.can_manage(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Read: the back office. Change: administrators and service managers.
+back_office_required = allowed_if(services.can_read)
+manager_required = allowed_if(services.can_manage)
 
 
 @back_office_required

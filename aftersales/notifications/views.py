@@ -4,10 +4,7 @@ Field staff and customers are refused (403). Thin: each view reads input, calls 
 and renders or redirects.
 """
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.notifications import selectors, services
@@ -32,30 +30,9 @@ from aftersales.notifications.models import (
 PAGE_SIZE = 50
 
 
-def back_office_required(view):
-    """Read: administrators, service managers, agents and dispatchers."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not services.can_read(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def manager_required(view):
-    """Change: administrators and service managers."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not services.can_manage(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Read: administrators, service managers, agents and dispatchers. Change: managers.
+back_office_required = allowed_if(services.can_read)
+manager_required = allowed_if(services.can_manage)
 
 
 # --- Message templates --------------------------------------------------------------------

@@ -6,17 +6,16 @@ Thin: each view reads input, calls a service, and renders or redirects.
 """
 
 import datetime
-import functools
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.sla import engine, selectors, services
@@ -37,30 +36,9 @@ from aftersales.sla.models import BusinessCalendar, CityTier, SlaPolicy, Tier
 NAV = "sla"
 
 
-def back_office_required(view):
-    """Read: administrators, service managers, agents and dispatchers."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not services.can_read(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def manager_required(view):
-    """Change: administrators and service managers."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not services.can_manage(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Read: administrators, service managers, agents and dispatchers. Change: managers.
+back_office_required = allowed_if(services.can_read)
+manager_required = allowed_if(services.can_manage)
 
 
 def _context(request, tab: str, **extra) -> dict:

@@ -6,8 +6,6 @@ is what they tell customers); field staff and customers are refused (403). Thin:
 view reads input, calls a service, and renders or redirects.
 """
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.assets.models import Unit
+from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.customers.models import Customer
@@ -57,30 +56,9 @@ NAV = "warranty"
 OPEN_CLAIMS = (ClaimStatus.OPEN, ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED)
 
 
-def back_office_required(view):
-    """Read: administrators, service managers, agents and dispatchers."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not services.can_read(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def manager_required(view):
-    """Change: administrators and service managers."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not services.can_manage(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Read: administrators, service managers, agents and dispatchers. Change: managers.
+back_office_required = allowed_if(services.can_read)
+manager_required = allowed_if(services.can_manage)
 
 
 def _page(request, rows):

@@ -28,7 +28,7 @@ class BackOfficeReadsManagersChange(permissions.BasePermission):
     def has_permission(self, request, view):
         user = request.user
         if request.method in permissions.SAFE_METHODS:
-            return user.is_superuser or user.is_back_office
+            return services.can_read(user)
         return services.can_manage(user)
 
 
