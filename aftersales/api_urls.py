@@ -13,6 +13,7 @@ from aftersales.catalog.api.views import (
 )
 from aftersales.customers.api.views import CustomerViewSet
 from aftersales.escalations.api.views import EscalationRuleViewSet
+from aftersales.field.api import routes as field_routes
 from aftersales.notifications.api import routes as notification_routes
 from aftersales.service.api.entitlement import EvaluateView
 from aftersales.service.api.quotes import (
@@ -49,7 +50,7 @@ router.register("vendor-claims", VendorClaimViewSet, basename="vendor-claim")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("charges", ChargeViewSet, basename="charge")
 router.register("escalation-rules", EscalationRuleViewSet, basename="escalation-rule")
-for app_routes in (sla_routes, notification_routes):
+for app_routes in (sla_routes, notification_routes, field_routes):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
 
@@ -61,5 +62,6 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/charges/", TicketChargesView.as_view(), name="ticket-charges"),
     *sla_routes.PATHS,
     *notification_routes.PATHS,
+    *field_routes.PATHS,
     *router.urls,
 ]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("sla/", include(("aftersales.sla.urls", "sla"))),
     path("notifications/", include(("aftersales.notifications.urls", "notifications"))),
     path("escalations/", include(("aftersales.escalations.urls", "escalations"))),
+    path("network/", include(("aftersales.field.urls", "field"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]
