@@ -15,7 +15,8 @@ time limit. Visits that cannot be planned are returned with a reason code:
   start at the start of the shift, the deadline is missed;
 - ``does_not_fit_in_shift``: alone in an empty day, no capable technician could get
   there, do it and get back within the shift;
-- ``no_capacity``: it could fit alone, but not with the rest of the day's work.
+- ``no_capacity``: it could fit alone, but not with the rest of the day's work;
+- ``not_solved``: the solver found no plan at all within the time limit.
 
 Times are integer seconds from the day's earliest shift start inside the model, aware
 datetimes outside.
@@ -372,7 +373,15 @@ def plan_day(
                 route.ends = origin + timedelta(seconds=clock_s + back)
 
     for v in candidates:
-        if v.id not in planned:
+        if solution is None:
+            unplanned.append(
+                Unplanned(
+                    v.id,
+                    "not_solved",
+                    f"The solver found no plan within {time_limit_s:g} s (status {status}).",
+                )
+            )
+        elif v.id not in planned:
             capable = screen.capable(v)
             unplanned.append(
                 Unplanned(
