@@ -163,7 +163,9 @@ def start_worker(transactional_db, tmp_path):
             worker.stop()
 
 
-def wait_for(condition, worker: Worker, what: str) -> None:
+def wait_for(condition, worker: Worker, what: str, explain=None) -> None:
+    """Wait for `condition()`; on time-out fail with `explain()` and what the worker said
+    about it (its errors first: the tail of its log is mostly beat's chatter)."""
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
         if condition():
@@ -171,4 +173,11 @@ def wait_for(condition, worker: Worker, what: str) -> None:
         if worker.process.poll() is not None:
             break
         time.sleep(0.25)
-    pytest.fail(f"{what} did not happen within {TIMEOUT:.0f} s; worker said:\n{worker.output()}")
+    state = f"state: {explain()}\n" if explain else ""
+    log = worker.log.read_text(errors="replace")
+    trouble = [line for line in log.splitlines() if "ERROR" in line or "WARNING" in line]
+    pytest.fail(
+        f"{what} did not happen within {TIMEOUT:.0f} s; {state}worker errors:\n"
+        + "\n".join(trouble[-20:])
+        + f"\nworker said:\n{worker.output()}"
+    )

@@ -15,6 +15,7 @@ from aftersales.escalations.models import Escalation, EscalationRule
 from aftersales.notifications.models import OutboundMessage
 from aftersales.service.choices import EventKind, Status
 from aftersales.testing.factories import ServiceRequestFactory, UserFactory
+from aftersales.testing.seeds import ensure_seeded
 from aftersales.testing.smtp import SmtpServer
 from aftersales.testing.workers import redis_broker, wait_for
 
@@ -35,6 +36,7 @@ def smtp_server():
 
 def test_an_overdue_request_escalates_on_a_redis_worker(start_worker, smtp_server):
     # given a request an hour past its resolution deadline, and a rule for that
+    ensure_seeded()  # the message templates
     lead = UserFactory(username="lead", role=Role.AGENT, email="lead@example.com")
     team = Team.objects.create(name="客服热线组", lead=lead)
     now = timezone.now()
@@ -61,7 +63,14 @@ def test_an_overdue_request_escalates_on_a_redis_worker(start_worker, smtp_serve
 
     # then the request is escalated once, on its timeline, and the lead's mail arrives
     wait_for(lambda: Escalation.objects.filter(request=request).exists(), worker, "escalation")
-    wait_for(lambda: len(smtp_server.received) == 1, worker, "the mail to the team lead")
+    wait_for(
+        lambda: len(smtp_server.received) == 1,
+        worker,
+        "the mail to the team lead",
+        explain=lambda: [
+            (m.status, m.attempts, m.last_error) for m in OutboundMessage.objects.all()
+        ],
+    )
     _sender, recipients, raw = smtp_server.received[0]
     assert recipients == ["lead@example.com"]
     subject = str(make_header(decode_header(message_from_bytes(raw)["Subject"])))
