@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "aftersales.notifications",
     "aftersales.service",
     "aftersales.escalations",
+    "aftersales.dispatch",
 ]
 
 MIDDLEWARE = [

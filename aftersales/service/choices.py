@@ -120,6 +120,7 @@ class EventKind(models.TextChoices):
     CHARGE = "charge", _("Charge")
     SLA = "sla", _("Service level")
     ESCALATION = "escalation", _("Escalation")
+    VISIT = "visit", _("Visit")
 
 
 class CallDirection(models.TextChoices):

@@ -1,0 +1,1 @@
+"""Visits (work orders) and their day plans."""
