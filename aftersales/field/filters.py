@@ -33,7 +33,10 @@ class TechnicianFilter(django_filters.FilterSet):
         field_name="home_center", queryset=ServiceCenter.objects.all(), label=_("Service center")
     )
     skill = django_filters.ModelChoiceFilter(
-        method="with_skill", queryset=Category.objects.all(), label=_("Skill")
+        field_name="skills__category",
+        method="with_skill",
+        queryset=Category.objects.all(),
+        label=_("Skill"),
     )
     active = django_filters.BooleanFilter(label=_("Active"))
 
