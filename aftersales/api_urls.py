@@ -13,6 +13,7 @@ from aftersales.catalog.api.views import (
 )
 from aftersales.customers.api.views import CustomerViewSet
 from aftersales.escalations.api.views import EscalationRuleViewSet
+from aftersales.dispatch.api import routes as dispatch_routes
 from aftersales.field.api import routes as field_routes
 from aftersales.notifications.api import routes as notification_routes
 from aftersales.service.api.entitlement import EvaluateView
@@ -50,7 +51,7 @@ router.register("vendor-claims", VendorClaimViewSet, basename="vendor-claim")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("charges", ChargeViewSet, basename="charge")
 router.register("escalation-rules", EscalationRuleViewSet, basename="escalation-rule")
-for app_routes in (sla_routes, notification_routes, field_routes):
+for app_routes in (sla_routes, notification_routes, field_routes, dispatch_routes):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
 
@@ -63,5 +64,6 @@ urlpatterns = [
     *sla_routes.PATHS,
     *notification_routes.PATHS,
     *field_routes.PATHS,
+    *dispatch_routes.PATHS,
     *router.urls,
 ]

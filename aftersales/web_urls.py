@@ -13,5 +13,7 @@ urlpatterns = [
     path("notifications/", include(("aftersales.notifications.urls", "notifications"))),
     path("escalations/", include(("aftersales.escalations.urls", "escalations"))),
     path("network/", include(("aftersales.field.urls", "field"))),
+    path("visits/", include(("aftersales.dispatch.urls", "dispatch"))),
+    path("dispatch/", include(("aftersales.dispatch.board_urls", "board"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]
