@@ -12,8 +12,8 @@ from aftersales.catalog.api.views import (
     SparePartViewSet,
 )
 from aftersales.customers.api.views import CustomerViewSet
-from aftersales.escalations.api.views import EscalationRuleViewSet
 from aftersales.dispatch.api import routes as dispatch_routes
+from aftersales.escalations.api.views import EscalationRuleViewSet
 from aftersales.field.api import routes as field_routes
 from aftersales.notifications.api import routes as notification_routes
 from aftersales.service.api.entitlement import EvaluateView
