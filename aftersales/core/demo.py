@@ -54,7 +54,8 @@ from aftersales.core.errors import DomainError
 from aftersales.customers import services as customers
 from aftersales.customers.models import Contact, Customer, CustomerKind
 from aftersales.customers.phones import normalize_phone
-from aftersales.field.models import ServiceCenter
+from aftersales.field import services as network
+from aftersales.field.models import ServiceCenter, SkillLevel, Technician
 from aftersales.notifications import services as notifications
 from aftersales.notifications.models import OutboundMessage
 from aftersales.notifications.models import Status as MessageStatus
@@ -478,6 +479,16 @@ class _Builder:
                 latitude=Decimal(lat),
                 longitude=Decimal(lon),
             )
+        for center in self.centers.values():
+            # Each center covers its own city; capacity grows with its size.
+            own = center.kind == "own"
+            center.opening_hours = "周一至周六 8:30–18:00" if own else "每天 9:00–19:00"
+            center.daily_capacity = 40 if own else 15
+            network.save_center(
+                center,
+                actor=None,
+                coverage=[network.Coverage(city=center.city, province=center.province)],
+            )
         self.teams = {name: Team.objects.create(name=name) for name in data.TEAMS}
         self.created.update(service_centers=len(self.centers), teams=len(self.teams))
 
@@ -512,11 +523,35 @@ class _Builder:
             if lead:
                 self.teams[team].lead = self.users[lead]
                 self.teams[team].save(update_fields=["lead"])
+        self.technicians()
         self.agents = [user for user in self.users.values() if user.role == Role.AGENT]
         self.support = [self.users["hemin"], self.users["agent"]]
         self.dispatcher = self.users["dispatcher"]
         self.manager = self.users["manager"]
         self.password = password
+
+    def technicians(self) -> None:
+        """A technician profile for everyone who goes out to customers: home center,
+        skills in the appliance categories (air conditioners for all), a level each."""
+        field_people = [
+            user
+            for user in self.users.values()
+            if user.role in (Role.TECHNICIAN, Role.PARTNER) and user.service_center_id
+        ]
+        levels = [SkillLevel.CERTIFIED, SkillLevel.SENIOR, SkillLevel.EXPERT]
+        # A generator of its own, so that adding technicians left the stories unchanged.
+        rng = random.Random(len(field_people))
+        for user in field_people:
+            others = rng.sample(["FRIDGE", "WASHER", "HEATER", "PHONE"], 2)
+            network.save_technician(
+                Technician(user=user, home_center=user.service_center, phone=user.phone),
+                actor=None,
+                skills=[
+                    network.Skill(self.categories[code], rng.choice(levels))
+                    for code in ["AC", *others]
+                ],
+            )
+        self.created.update(technicians=len(field_people))
 
     # -- customers and their units -------------------------------------------------------------
 
