@@ -36,18 +36,29 @@ def visible_requests(user, queryset: QuerySet | None = None) -> QuerySet[Service
         return queryset.none()
     if user.is_back_office:
         return queryset
+    # People in the field also see the requests they (or their center) have a visit on,
+    # which a dispatcher may send them to from another center's request.
     if role == Role.TECHNICIAN:
-        mine = Q(assignee=user)
+        mine = Q(assignee=user) | Q(pk__in=_with_visits(technician__user=user))
         if user.service_center_id:
             mine |= Q(service_center_id=user.service_center_id)
         return queryset.filter(mine)
     if role == Role.PARTNER:
         if not user.service_center_id:
             return queryset.none()
-        return queryset.filter(service_center_id=user.service_center_id)
+        center = user.service_center_id
+        return queryset.filter(
+            Q(service_center_id=center) | Q(pk__in=_with_visits(center_id=center))
+        )
     if role == Role.CUSTOMER and user.customer_id:
         return queryset.filter(customer_id=user.customer_id)
     return queryset.none()
+
+
+def _with_visits(**visit_filter) -> QuerySet:
+    """Ids of requests having a visit that matches (a subquery, no duplicate rows)."""
+    conditions = {f"visits__{name}": value for name, value in visit_filter.items()}
+    return ServiceRequest.objects.filter(**conditions).values("pk")
 
 
 def visible_customers(user, queryset: QuerySet | None = None) -> QuerySet[Customer]:

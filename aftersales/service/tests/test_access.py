@@ -328,3 +328,22 @@ def test_who_reads_internal_notes(role, users, world, agent):
         assert bodies == ["已安排师傅"]
     else:
         assert bodies == ["已安排师傅", "客户脾气急"]
+
+
+def test_people_in_the_field_see_the_requests_they_have_a_visit_on(
+    technician, partner, other_center, partner_center
+):
+    from aftersales.dispatch.models import Visit
+    from aftersales.field.models import Technician
+
+    # given a request of another center, sent to this technician (and partner's center)
+    request = ServiceRequestFactory(service_center=other_center)
+    profile = Technician.objects.create(user=technician, home_center=technician.service_center)
+    assert not access.visible_requests(technician).filter(pk=request.pk).exists()
+
+    # when a visit to it is planned for them
+    Visit.objects.create(request=request, center=partner_center, technician=profile)
+
+    # then they see it, once
+    assert list(access.visible_requests(technician).filter(pk=request.pk)) == [request]
+    assert list(access.visible_requests(partner).filter(pk=request.pk)) == [request]
