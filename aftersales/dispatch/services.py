@@ -192,12 +192,15 @@ def create_visit(
     duration_minutes: int = 60,
     skill=None,
     day=None,
+    location: tuple | None = None,
 ) -> Visit:
     """A visit to the request's customer, unscheduled. `window` is (start, end) agreed
-    with the customer. Marks the request as needing a visit (which starts its on-site
+    with the customer; `location` (latitude, longitude) where, if known (without it the
+    planner counts from the center). Marks the request as needing a visit (which starts its on-site
     clock) and gives it the visit's center if it had none."""
     center = center or default_center(request)
     check_create(actor, request, center, window, duration_minutes)
+    latitude, longitude = _position(*(location or (None, None)))
     changes = {}
     if not request.needs_visit:
         changes["needs_visit"] = True
@@ -209,6 +212,8 @@ def create_visit(
         skill = request.unit.product.category
     start, end = window or (None, None)
     visit = Visit.objects.create(
+        latitude=latitude,
+        longitude=longitude,
         request=request,
         center=center,
         status=VisitStatus.UNSCHEDULED,

@@ -82,6 +82,20 @@ def test_a_window_that_ends_before_it_starts_is_refused(sr, dispatcher):
     assert not Visit.objects.exists()
 
 
+def test_a_visit_knows_where_it_goes_when_told(sr, dispatcher):
+    visit = services.create_visit(sr, actor=dispatcher, location=(31.2304, 121.4737))
+    assert (float(visit.latitude), float(visit.longitude)) == (31.2304, 121.4737)
+
+
+def test_a_position_off_the_map_is_refused_and_nothing_changes(sr, dispatcher):
+    version = sr.version
+    with pytest.raises(DomainError, match="atitude"):
+        services.create_visit(sr, actor=dispatcher, location=(131.0, 121.0))
+    sr.refresh_from_db()
+    assert not Visit.objects.exists()
+    assert sr.version == version
+
+
 def test_technicians_and_customers_cannot_create_visits(sr, technician, customer_user):
     for user in (technician, customer_user):
         with pytest.raises(NotAllowed):
