@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.decorators import allowed_if
@@ -233,7 +233,11 @@ def plan(request, pk):
     request.session[SESSION_KEY] = result.as_data()
     messages.success(
         request,
-        _("Planned %(placed)s visits; %(unplanned)s could not be placed.")
+        ngettext(
+            "Planned %(placed)s visit; %(unplanned)s could not be placed.",
+            "Planned %(placed)s visits; %(unplanned)s could not be placed.",
+            len(result.placed),
+        )
         % {"placed": len(result.placed), "unplanned": len(result.unplanned)},
     )
     return redirect(_board_url(center.pk, day))

@@ -198,7 +198,7 @@ def _to_planner_visit(visit: Visit, *, pinned_at: datetime.datetime | None = Non
 
 UNPLANNED_REASONS = {
     "pinned_technician_unavailable": gettext_lazy(
-        "It is pinned to a technician who is not working that day."
+        "It is pinned to a technician who is not working that day; move it by hand."
     ),
     "pinned_technician_lacks_skill": gettext_lazy(
         "It is pinned to a technician who lacks the required skill."
@@ -345,6 +345,23 @@ class PlanResult:
         }
 
 
+def _earliest_starts(route: planner.Route, shift: planner.Shift, rows: dict) -> dict:
+    """Each stop as early as its route allows: leave at the start of the shift, start on
+    arrival or when the window opens. The solver only promises a feasible time, often late
+    in the day; in the same order, an earlier start still meets every window end, deadline
+    and the shift's end, and a pinned visit (a window of one instant) keeps its time."""
+    starts, clock = {}, shift.starts
+    for stop in route.stops:
+        row = rows[stop.visit_id]
+        start = clock + datetime.timedelta(seconds=stop.travel_s)
+        if row.window is not None:
+            start = max(start, row.window[0])
+        start = min(start, stop.start)  # never later than the solver's own plan
+        starts[stop.visit_id] = start
+        clock = start + row.duration
+    return starts
+
+
 def day_visits(center: ServiceCenter, day: datetime.date):
     """Open visits of a center on a day, with what the board and the planner read."""
     return Visit.objects.filter(
@@ -386,6 +403,10 @@ def plan_center_day(
             keep = visit.status in UNDER_WAY or visit.pinned
             if keep:
                 result.kept.append(visit)
+                if visit.pinned and visit.technician_id not in usable:
+                    # Left where the dispatcher put it, but said: it needs a hand move.
+                    code = "pinned_technician_unavailable"
+                    result.unplanned.append(NotPlaced(visit, code, unplanned_sentence(code)))
                 if visit.technician_id in usable and visit.planned_start:
                     row = _to_planner_visit(visit, pinned_at=visit.planned_start)
                     if row is not None:
@@ -409,14 +430,17 @@ def plan_center_day(
         result.status = plan.status
         result.travel_minutes = round(plan.travel_s / 60)
         fixed_ids = {v.id for v in fixed}
+        rows_by_id = {v.id: v for v in fixed + to_plan}
+        shifts = {t.id: t.shift for t in planner_techs}
         for route in plan.routes:
             tech = tech_by_id[route.technician_id]
+            starts = _earliest_starts(route, shifts[route.technician_id], rows_by_id)
             for order, stop in enumerate(route.stops, start=1):
                 if stop.visit_id in fixed_ids:
                     continue
                 visit = by_id[stop.visit_id]
                 result.placed.append(
-                    Placed(visit, tech, stop.start, order, round(stop.travel_s / 60))
+                    Placed(visit, tech, starts[stop.visit_id], order, round(stop.travel_s / 60))
                 )
         if not planner_techs:
             code = "no_technicians"
@@ -451,7 +475,7 @@ def plan_center_day(
                 or v
             )
         for u in result.unplanned:
-            if u.visit.status == VisitStatus.SCHEDULED:
+            if u.visit.status == VisitStatus.SCHEDULED and not u.visit.pinned:
                 u.visit = _unschedule(u.visit, actor=actor) or u.visit
     result.placed.sort(key=lambda p: (p.technician.user.username, p.sequence))
     return result

@@ -177,6 +177,26 @@ def test_a_pinned_visit_is_left_alone_and_its_time_is_kept_free(dispatcher, team
         assert other.technician == west
 
 
+def test_a_visit_pinned_to_an_absent_technician_stays_but_is_reported(dispatcher, team):
+    # given a visit pinned to Zhao, who then calls in sick
+    west, east = team
+    pinned = make_visit(
+        west.home_center, technician=east, status=VisitStatus.SCHEDULED,
+        planned_start=at(9), pinned=True,
+    )  # fmt: skip
+    Absence.objects.create(technician=east, starts_on=DAY, ends_on=DAY, reason="sick")
+    # when the day is planned
+    result = planning.plan_center_day(
+        west.home_center, DAY, actor=dispatcher, time_limit_s=TIME_LIMIT
+    )
+    # then it is not moved, but listed for the dispatcher to move by hand
+    (miss,) = result.unplanned
+    assert (miss.visit, miss.reason) == (pinned, "pinned_technician_unavailable")
+    assert "move it by hand" in miss.message
+    pinned.refresh_from_db()
+    assert (pinned.technician, pinned.status, pinned.pinned) == (east, "scheduled", True)
+
+
 def test_a_scheduled_visit_that_no_longer_fits_is_unscheduled(dispatcher, team, washer):
     # given a washer visit scheduled earlier, and nobody working today has the skill
     center = team[0].home_center
@@ -290,3 +310,19 @@ def test_partner_staff_of_another_center_may_not_move(other_partner, team):
     visit = make_visit(west.home_center)
     with pytest.raises(NotAllowed):
         planning.move(visit, west, at(14), other_partner)
+
+
+def test_visits_start_as_early_as_their_route_and_window_allow(dispatcher, team, aircon):
+    # given a visit with no window at Li's start, and one near Zhao whose window opens at 14:00
+    west, east = team
+    center = west.home_center
+    free = make_visit(center, skill=aircon, dlon=-0.07)
+    later = make_visit(center, skill=aircon, dlon=0.07, window_start=at(14), window_end=at(16))
+    # when the day is planned
+    planning.plan_center_day(center, DAY, actor=dispatcher, time_limit_s=TIME_LIMIT)
+    # then the free one starts first thing (after the drive), the other when its window opens
+    free.refresh_from_db()
+    later.refresh_from_db()
+    assert (free.technician, later.technician) == (west, east)
+    assert at(8) <= free.planned_start <= at(8, 30)
+    assert later.planned_start == at(14)
