@@ -1,18 +1,17 @@
 """Plan a day of field visits across a center's technicians (OR-Tools routing).
 
 `plan_day(technicians, visits)` assigns and orders the visits so that every planned visit
-starts inside its agreed window, is reached before its SLA on-site deadline, is done by a
-technician with the needed skill (or the one the dispatcher pinned it to) within that
-technician's shift, and the total travel time is as small as the solver finds within the
-time limit. Visits that cannot be planned are returned with a reason code:
+starts inside its agreed window, is done by a technician with the needed skill (or the one
+the dispatcher pinned it to) within that technician's shift, reaches as many visits as
+possible before their SLA on-site deadlines (a soft limit: being late costs far more than
+any detour, but a late visit is still planned, as early as possible, and marked late), and
+the total travel time is as small as the solver finds within the time limit. Visits that
+cannot be planned are returned with a reason code:
 
 - ``pinned_technician_unavailable``: pinned to a technician who is not working that day;
 - ``pinned_technician_lacks_skill``: pinned to a technician without the needed skill;
 - ``no_skill``: no working technician has the skill;
-- ``window_after_deadline``: the agreed window opens after the SLA deadline;
 - ``window_outside_shifts``: the window lies outside every capable technician's shift;
-- ``deadline_unreachable``: even driving straight from the nearest capable technician's
-  start at the start of the shift, the deadline is missed;
 - ``does_not_fit_in_shift``: alone in an empty day, no capable technician could get
   there, do it and get back within the shift;
 - ``no_capacity``: it could fit alone, but not with the rest of the day's work;
@@ -35,6 +34,9 @@ from .travel import Point, StraightLineTravel, TravelTimes
 # What dropping a visit costs the objective (in travel seconds): far more than any detour,
 # so the solver drops a visit only when it cannot fit. Each priority step adds a tenth.
 DROP_PENALTY = 10_000_000
+# What each second of arriving after the SLA deadline costs: more than a second of travel,
+# less than dropping a visit.
+LATE_PENALTY = 50
 
 
 class PlanningInputError(ValueError):
@@ -69,15 +71,17 @@ class VisitToPlan:
     duration: timedelta
     skill: str | None = None
     window: tuple[datetime, datetime] | None = None  # agreed with the customer: start within
-    deadline: datetime | None = None  # SLA on-site deadline: arrival must be before it
+    # SLA on-site deadline: arrive before it if at all possible. It is a soft limit: a
+    # visit that cannot make it (or whose deadline has passed) is planned as early as it
+    # can be and its stop says it is late — a customer already waiting is never dropped.
+    deadline: datetime | None = None
     pinned_to: int | None = None  # technician id the dispatcher fixed it to
     priority: int = 0  # higher = dropping it costs more
     center_id: int | None = None  # the center whose area it is in (used by suggestions)
 
     def latest_arrival(self) -> datetime | None:
-        """The latest start allowed by both the window and the deadline (None = any)."""
-        ends = [t for t in (self.window[1] if self.window else None, self.deadline) if t]
-        return min(ends) if ends else None
+        """The latest start the customer agreed to (None = any); the deadline is soft."""
+        return self.window[1] if self.window else None
 
 
 @dataclass
@@ -87,6 +91,7 @@ class Stop:
     start: datetime
     leave: datetime
     travel_s: int  # from the previous stop (or the technician's start)
+    late: bool = False  # arrives after the visit's SLA deadline
 
 
 @dataclass
@@ -182,13 +187,6 @@ class _Screen:
                 )
             return Unplanned(v.id, "no_skill", f"No technician on shift has the skill “{v.skill}”.")
         latest = v.latest_arrival()
-        if v.window and v.deadline and v.deadline < v.window[0]:
-            return Unplanned(
-                v.id,
-                "window_after_deadline",
-                f"The agreed window opens at {_fmt(v.window[0])}, after the SLA deadline "
-                f"{_fmt(v.deadline)}.",
-            )
         if v.window:
             ws, we = v.window
             if not any(
@@ -205,14 +203,6 @@ class _Screen:
             (t.shift.starts + timedelta(seconds=self.travel_s(t.start, v.location)), t.id, t)
             for t in capable
         )
-        if v.deadline is not None and arrivals[0][0] > v.deadline:
-            first, _, tech = arrivals[0]
-            return Unplanned(
-                v.id,
-                "deadline_unreachable",
-                f"The SLA deadline is {_fmt(v.deadline)}; the earliest arrival is {_fmt(first)} "
-                f"({tech.name}, driving straight from the start of the shift).",
-            )
         for arrive, _, t in arrivals:
             start = max(arrive, v.window[0]) if v.window else arrive
             done = start + v.duration + timedelta(seconds=self.travel_s(v.location, t.end_point))
@@ -310,6 +300,10 @@ def plan_day(
         latest = v.latest_arrival()
         hi = min(horizon, _seconds(latest, origin)) if latest else horizon
         time_dim.CumulVar(index).SetRange(max(lo, 0), hi)
+        if v.deadline is not None:
+            # Start of work stands in for arrival: with travel it is the same or later.
+            due = max(0, _seconds(v.deadline, origin))
+            time_dim.SetCumulVarSoftUpperBound(index, min(due, horizon), LATE_PENALTY)
         allowed = [vehicle_of[t.id] for t in screen.capable(v)]
         if len(allowed) < n_tech:
             # -1 keeps "not performed" possible, so the disjunction can still drop it.
@@ -360,6 +354,8 @@ def plan_day(
                         origin + timedelta(seconds=start),
                         origin + timedelta(seconds=leave),
                         leg,
+                        late=v.deadline is not None
+                        and origin + timedelta(seconds=arrive) > v.deadline,
                     )
                 )
                 route.travel_s += leg

@@ -87,10 +87,8 @@ def test_a_pinned_visit_stays_with_its_technician():
     [
         ({"skill": "fridge"}, "no_skill"),
         ({"window": (at(19), at(21))}, "window_outside_shifts"),
-        ({"deadline": at(8, 5)}, "deadline_unreachable"),
         ({"pinned_to": 99}, "pinned_technician_unavailable"),
         ({"pinned_to": 2}, "pinned_technician_lacks_skill"),
-        ({"window": (at(15), at(16)), "deadline": at(12)}, "window_after_deadline"),
         ({"minutes": 9 * 60 + 50}, "does_not_fit_in_shift"),
     ],
 )
@@ -218,3 +216,32 @@ def test_a_random_day_never_overlaps_stops_and_respects_windows_skills_and_shift
         assert previous_leave + timedelta(seconds=travel.seconds(previous_at, t.start)) <= (
             t.shift.ends
         )
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"deadline": at(8, 5)},  # cannot be reached in five minutes
+        {"deadline": at(7)},  # passed before the day began
+        {"window": (at(15), at(16)), "deadline": at(12)},  # the customer chose later
+    ],
+)
+def test_a_late_visit_is_still_planned_and_marked_late(kwargs):
+    # given a visit across the city whose SLA deadline cannot be met
+    techs = [tech(1, WEST)]
+    plan = plan_day(techs, [visit(10, EAST, minutes=60, **kwargs)], **LIMIT)
+    # then it is planned anyway, and its stop says it is late
+    [stop] = route_of(plan, 1).stops
+    assert (stop.visit_id, stop.late) == (10, True)
+    assert plan.unplanned == []
+
+
+def test_the_deadline_decides_who_goes_first():
+    # given two visits for one technician, the far one due early
+    techs = [tech(1, WEST)]
+    visits = [visit(10, near(WEST, 0.01)), visit(11, EAST, deadline=at(9, 30))]
+    plan = plan_day(techs, visits, **LIMIT)
+    # then the one with the deadline is visited first, in time
+    stops = route_of(plan, 1).stops
+    assert [s.visit_id for s in stops] == [11, 10]
+    assert not stops[0].late
