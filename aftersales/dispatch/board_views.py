@@ -269,14 +269,18 @@ def _map_data(center, day) -> dict:
         return {**data, "svg": None}
     lat0, lat1 = min(p.latitude for p in points), max(p.latitude for p in points)
     lon0, lon1 = min(p.longitude for p in points), max(p.longitude for p in points)
-    span = max(lat1 - lat0, lon1 - lon0, 0.01)
+
+    # Same scale both ways, so the map is not stretched, and the drawing centred.
+    scale = min(
+        (width - 2 * pad) / max(lon1 - lon0, 0.01), (height - 2 * pad) / max(lat1 - lat0, 0.01)
+    )
+    dx = (width - (lon1 - lon0) * scale) / 2
+    dy = (height - (lat1 - lat0) * scale) / 2
 
     def xy(p):
-        # Same scale both ways, so the map is not stretched.
-        scale = min(width - 2 * pad, height - 2 * pad) / span
         return (
-            round(pad + (p.longitude - lon0) * scale, 1),
-            round(height - pad - (p.latitude - lat0) * scale, 1),
+            round(dx + (p.longitude - lon0) * scale, 1),
+            round(height - dy - (p.latitude - lat0) * scale, 1),
         )
 
     routes, marks = [], []
@@ -299,6 +303,7 @@ def _map_data(center, day) -> dict:
                     "points": " ".join(f"{a},{b}" for a, b in line),
                     "x": x,
                     "y": y,
+                    "triangle": f"{x},{y - 9} {x - 8},{y + 6} {x + 8},{y + 6}",
                     "count": len(stops),
                 }
             )
