@@ -54,6 +54,7 @@ from aftersales.core.errors import DomainError
 from aftersales.customers import services as customers
 from aftersales.customers.models import Contact, Customer, CustomerKind
 from aftersales.customers.phones import normalize_phone
+from aftersales.dispatch import services as dispatch
 from aftersales.field import services as network
 from aftersales.field.models import ServiceCenter, SkillLevel, Technician
 from aftersales.notifications import services as notifications
@@ -413,6 +414,7 @@ class _Builder:
         self.customers()
         self.extended_warranties()
         self.requests()
+        self.visits_for_tomorrow()
 
     def catalog(self) -> None:
         self.categories = {}
@@ -991,6 +993,48 @@ class _Builder:
         self.created["requests"] = len(stories)
         # The featured warranty stories brought customers of their own.
         self.created["customers"] = Customer.objects.count()
+
+    def visits_for_tomorrow(self) -> None:
+        """Every open request that needs a visit and has none gets one for tomorrow, not
+        yet planned: the dispatcher plans the day on the board. Where the customer is, is
+        a point around their service center; a third agreed a morning or afternoon."""
+        self.clock.set(self.now)
+        rng = random.Random(7)
+        tomorrow = timezone.localdate(self.now) + datetime.timedelta(days=1)
+        waiting = (
+            ServiceRequest.objects.open()
+            .filter(needs_visit=True, visits=None, service_center__isnull=False)
+            .exclude(status=Status.IN_PROGRESS)
+            .select_related("service_center", "customer", "unit__product__category")
+            .order_by("id")
+        )
+        count = 0
+        for request in waiting:
+            center = request.service_center
+            location = None
+            if center.latitude is not None:
+                location = (
+                    round(float(center.latitude) + rng.uniform(-0.08, 0.08), 6),
+                    round(float(center.longitude) + rng.uniform(-0.1, 0.1), 6),
+                )
+            window = None
+            if rng.random() < 1 / 3:
+                start_hour = rng.choice([9, 14])
+                window = (
+                    self.local(tomorrow, start_hour),
+                    self.local(tomorrow, start_hour + 3),
+                )
+            dispatch.create_visit(
+                request,
+                actor=self.dispatcher,
+                center=center,
+                window=window,
+                duration_minutes=rng.choice([45, 60, 90]),
+                day=tomorrow,
+                location=location,
+            )
+            count += 1
+        self.created["visits"] = count
 
     def schedule(self, story: _Story) -> list[tuple[datetime.datetime, _Step]]:
         """Times for the story's steps, shifted back until the last one is in the past."""
