@@ -1,5 +1,6 @@
 """manage.py load_demo: a realistic world that obeys the same rules as real data."""
 
+import datetime
 import io
 
 import pytest
@@ -243,6 +244,32 @@ class TestDemoWorld:
             assert kinds[0] == "quoted", contract.number
             if contract.status != ContractStatus.QUOTE:
                 assert len(kinds) > 1, contract.number
+
+    def test_the_dispatcher_can_plan_tomorrow_for_a_center(self, demo_output):
+        from aftersales.accounts.models import User
+        from aftersales.dispatch import planning
+        from aftersales.dispatch.models import Visit
+        from aftersales.field.models import ServiceCenter
+
+        # given tomorrow's visits of the Shanghai center
+        center = ServiceCenter.objects.get(code="SC-SH01")
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        waiting = set(
+            Visit.objects.filter(center=center, day=tomorrow).values_list("pk", flat=True)
+        )
+        assert len(waiting) >= 5
+
+        # when the dispatcher plans the day
+        result = planning.plan_center_day(
+            center, tomorrow, actor=User.objects.get(username="dispatcher"), time_limit_s=2
+        )
+
+        # then every visit is placed or explained
+        placed = {p.visit.pk for p in result.placed}
+        explained = {u.visit.pk: u.message for u in result.unplanned}
+        assert placed | set(explained) == waiting
+        assert all(explained.values())
+        assert placed
 
     def test_every_role_has_a_demo_login(self, demo_output, client):
 
