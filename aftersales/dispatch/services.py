@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.core.uploads import check_upload
@@ -111,6 +112,8 @@ def _status_text(visit: Visit) -> str:
 
 
 def _check_status(visit: Visit, allowed, doing) -> None:
+    # `doing` has its own context ("visit action"): the same English words are labels
+    # elsewhere and translate differently there.
     if visit.status not in allowed:
         raise DomainError(
             _("A visit that is %(status)s cannot be %(doing)s.")
@@ -241,7 +244,7 @@ def create_visit(
 
 
 def check_schedule(visit: Visit, technician: Technician, planned_start) -> None:
-    _check_status(visit, CAN_SCHEDULE, _("scheduled"))
+    _check_status(visit, CAN_SCHEDULE, pgettext_lazy("visit action", "scheduled"))
     if technician is None:
         raise DomainError(_("Choose a technician."), field="technician")
     if planned_start is None or timezone.is_naive(planned_start):
@@ -350,7 +353,7 @@ def unschedule(visit: Visit, *, actor, expected_version: int | None = None) -> V
     """Take the technician and time off a scheduled visit; it waits to be planned again."""
     check_manage(actor, visit)
     visit = _locked(visit, expected_version)
-    _check_status(visit, (VisitStatus.SCHEDULED,), _("unscheduled"))
+    _check_status(visit, (VisitStatus.SCHEDULED,), pgettext_lazy("visit action", "unscheduled"))
     technician = visit.technician_id
     visit.technician = None
     visit.planned_start = None
@@ -369,7 +372,7 @@ def cancel(visit: Visit, actor, reason: str, *, expected_version: int | None = N
     if not reason:
         raise DomainError(_("Say why the visit is cancelled."), field="reason")
     visit = _locked(visit, expected_version)
-    _check_status(visit, CAN_CANCEL, _("cancelled"))
+    _check_status(visit, CAN_CANCEL, pgettext_lazy("visit action", "cancelled"))
     visit.status = VisitStatus.CANCELLED
     _save(visit, ["status"])
     _event(visit, actor, "cancelled", body=reason, reason=reason)
@@ -383,7 +386,7 @@ def cancel(visit: Visit, actor, reason: str, *, expected_version: int | None = N
 def start_travel(visit: Visit, actor, *, expected_version: int | None = None) -> Visit:
     check_act(actor, visit)
     visit = _locked(visit, expected_version)
-    _check_status(visit, CAN_START_TRAVEL, _("started"))
+    _check_status(visit, CAN_START_TRAVEL, pgettext_lazy("visit action", "started"))
     visit.status = VisitStatus.TRAVELLING
     visit.travel_started_at = timezone.now()
     _save(visit, ["status", "travel_started_at"])
@@ -405,7 +408,7 @@ def check_in(
     check_act(actor, visit)
     lat, lon = _position(latitude, longitude)
     visit = _locked(visit, expected_version)
-    _check_status(visit, CAN_CHECK_IN, _("checked in"))
+    _check_status(visit, CAN_CHECK_IN, pgettext_lazy("visit action", "checked in"))
     now = timezone.now()
     visit.status = VisitStatus.ON_SITE
     visit.checked_in_at = now
@@ -534,7 +537,7 @@ def check_out(
     )
     lat, lon = _position(latitude, longitude)
     visit = _locked(visit, expected_version)
-    _check_status(visit, CAN_CHECK_OUT, _("checked out"))
+    _check_status(visit, CAN_CHECK_OUT, pgettext_lazy("visit action", "checked out"))
     if fault_codes is not None:
         service_services.check_update(actor, visit.request, ["fault_codes"])
     service_services.check_comment(actor, visit.request, Visibility.PUBLIC)
