@@ -24,6 +24,7 @@ from aftersales.service.api.quotes import (
     TicketQuotesView,
 )
 from aftersales.service.api.views import TicketViewSet
+from aftersales.settlement.api import routes as settlement_routes
 from aftersales.sla.api import routes as sla_routes
 from aftersales.warranty.api.views import (
     ContractViewSet,
@@ -51,7 +52,13 @@ router.register("vendor-claims", VendorClaimViewSet, basename="vendor-claim")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("charges", ChargeViewSet, basename="charge")
 router.register("escalation-rules", EscalationRuleViewSet, basename="escalation-rule")
-for app_routes in (sla_routes, notification_routes, field_routes, dispatch_routes):
+for app_routes in (
+    sla_routes,
+    notification_routes,
+    field_routes,
+    dispatch_routes,
+    settlement_routes,
+):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
 
@@ -65,5 +72,6 @@ urlpatterns = [
     *notification_routes.PATHS,
     *field_routes.PATHS,
     *dispatch_routes.PATHS,
+    *settlement_routes.PATHS,
     *router.urls,
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "aftersales.service",
     "aftersales.escalations",
     "aftersales.dispatch",
+    "aftersales.settlement",
 ]
 
 MIDDLEWARE = [

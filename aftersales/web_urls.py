@@ -15,5 +15,6 @@ urlpatterns = [
     path("network/", include(("aftersales.field.urls", "field"))),
     path("visits/", include(("aftersales.dispatch.urls", "dispatch"))),
     path("dispatch/", include(("aftersales.dispatch.board_urls", "board"))),
+    path("settlement/", include(("aftersales.settlement.urls", "settlement"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

@@ -1,0 +1,1 @@
+"""Partner settlement (网点结算): fee rates, accruals per completed visit, statements."""
