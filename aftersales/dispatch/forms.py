@@ -1,10 +1,15 @@
-"""Forms of the technician's phone pages: the position of a step, and the check-out."""
+"""Forms of the visit pages: booking a visit from a request, the position of a
+technician's step, and the check-out."""
+
+import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.catalog.models import FaultCode
-from aftersales.core.forms import Form
+from aftersales.core.forms import DateInput, Form
 from aftersales.dispatch.models import NotFixedReason
 
 RATINGS = [("", _("No rating"))] + [(str(n), "★" * n) for n in range(1, 6)]
@@ -68,3 +73,39 @@ class CheckOutForm(StepForm):
             "longitude": data["longitude"],
             "expected_version": data["version"],
         }
+
+
+class BookVisitForm(Form):
+    """What the agent agrees with the customer on the phone: the day, and a time window
+    if the customer wants one."""
+
+    day = forms.DateField(label=_("Day"), widget=DateInput)
+    window_from = forms.TimeField(
+        label=pgettext_lazy("time window", "From"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    window_to = forms.TimeField(
+        label=pgettext_lazy("time window", "To"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Minutes on site"), min_value=10, max_value=600, initial=60
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("window_from")) != bool(data.get("window_to")):
+            raise forms.ValidationError(_("Give both ends of the time window, or neither."))
+        return data
+
+    def window(self):
+        data = self.cleaned_data
+        if not data.get("window_from"):
+            return None
+        zone = timezone.get_current_timezone()
+        return tuple(
+            datetime.datetime.combine(data["day"], data[name], tzinfo=zone)
+            for name in ("window_from", "window_to")
+        )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/check-in/", views.check_in, name="check_in"),
     path("<int:pk>/check-out/", views.check_out, name="check_out"),
     path("<int:pk>/form.pdf", views.form_pdf, name="pdf"),
+    path("book/<str:number>/", views.book, name="book"),
 ]

@@ -20,9 +20,10 @@ from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.dispatch import access, services
-from aftersales.dispatch.forms import CheckOutForm, StepForm
+from aftersales.dispatch.forms import BookVisitForm, CheckOutForm, StepForm
 from aftersales.dispatch.models import Visit, VisitStatus
 from aftersales.dispatch.pdf import visit_form_pdf
+from aftersales.service import access as service_access
 from aftersales.service import entitlement
 from aftersales.service.models import ServiceRequest
 
@@ -227,3 +228,37 @@ def form_pdf(request, pk):
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Booking from the request page ---------------------------------------------------------
+
+
+@require_POST
+@allowed_if(lambda user: user.is_back_office or access.can_use(user))
+def book(request, number):
+    """Book a visit for a request (the request page's form); back to the request."""
+    service_request = get_object_or_404(
+        service_access.visible_requests(request.user), number=number
+    )
+    form = BookVisitForm(request.POST)
+    if form.is_valid():
+        try:
+            visit = services.create_visit(
+                service_request,
+                actor=request.user,
+                window=form.window(),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                day=form.cleaned_data["day"],
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Visit booked for %(day)s at %(center)s; dispatch plans who goes when.")
+                % {"day": visit.day, "center": visit.center},
+            )
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("service:detail", number=service_request.number)

@@ -4,6 +4,7 @@ Thin: each view reads input, calls a service, and renders or redirects. Refusals
 the services (DomainError) are shown to the user; nothing is half-done.
 """
 
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,10 +14,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import Team
+from aftersales.accounts.roles import Role
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.core.uploads import INLINE_TYPES
@@ -260,11 +263,33 @@ def _detail_context(request, obj, **forms_):
         "can_edit": bool(access.editable_fields(user, obj)),
         "decision": entitlement.snapshot(obj),
         "clock_rows": clocks.rows(obj),
+        **_visit_context(user, obj),
         "can_set_cause": "fault_cause" in access.editable_fields(user, obj),
         "fault_causes": FaultCause.choices,
         "fault_codes": obj.fault_codes.all(),
         "customer_requests": customer_requests,
         "unit_requests": unit_requests,
+    }
+
+
+def _visit_context(user, obj) -> dict:
+    """The request's visits and, for those who may book one, the booking form."""
+    # Imported here: dispatch builds on this app.
+    from aftersales.dispatch import access as visit_access
+    from aftersales.dispatch.forms import BookVisitForm
+
+    visits = visit_access.visible_visits(
+        user, obj.visits.select_related("technician__user", "center")
+    )
+    can_book = obj.is_open and (user.is_back_office or user.role == Role.PARTNER)
+    return {
+        "visits": list(visits),
+        "can_book_visit": can_book,
+        "book_form": BookVisitForm(
+            initial={"day": timezone.localdate() + datetime.timedelta(days=1)}
+        )
+        if can_book
+        else None,
     }
 
 
