@@ -1,6 +1,11 @@
 """This app's part of /api/v1/: viewsets for the router and extra paths."""
 
+from aftersales.settlement.api.views import FeeRateViewSet, StatementViewSet
+
 # (prefix, viewset, basename) triples registered on the API router.
-ROUTES = []
+ROUTES = [
+    ("settlement-statements", StatementViewSet, "settlement-statement"),
+    ("settlement-rates", FeeRateViewSet, "settlement-rate"),
+]
 # Plain `path()` entries for views that are not viewsets.
 PATHS = []
