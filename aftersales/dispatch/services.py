@@ -604,4 +604,9 @@ def check_out(
         dedupe_key=f"visit-done:{visit.pk}",
     )
     FollowUpTask.objects.create(request=visit.request, visit=visit, due_at=follow_up_due(now))
+    # An authorised partner earns the visit's fee (网点结算); imported here because
+    # settlement builds on visits.
+    from aftersales.settlement import services as settlement
+
+    settlement.accrue(visit)
     return visit

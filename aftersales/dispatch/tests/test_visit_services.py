@@ -246,6 +246,25 @@ def test_check_out_completes_the_visit(on_site, technician, sr):
     assert follow_up.status == "open"
 
 
+def test_a_visit_completed_at_a_partner_center_earns_its_fee(on_site, technician, sr):
+    from decimal import Decimal
+
+    from aftersales.settlement.models import FeeAccrual, FeeRate
+
+    # given the visit's center is an authorised partner paid 80 for a repair
+    center = on_site.center
+    center.kind = "partner"
+    center.save()
+    FeeRate.objects.create(
+        center=None, kind=sr.kind, amount=Decimal("80"), valid_from=datetime.date(2020, 1, 1)
+    )
+    # when the technician checks out
+    services.check_out(on_site, technician, **check_out_fields())
+    # then the partner's fee is accrued for this month's statement
+    accrual = FeeAccrual.objects.get(visit=on_site)
+    assert (accrual.center, accrual.amount) == (center, Decimal("80.00"))
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
