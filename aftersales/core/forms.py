@@ -1,6 +1,8 @@
 """Form helpers: Bootstrap classes on every widget, and DomainError shown on the form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 
 from aftersales.core.errors import DomainError
 
@@ -31,11 +33,36 @@ class ModelForm(BootstrapMixin, forms.ModelForm):
     pass
 
 
+class CollectingModelForm(ModelForm):
+    """A model form that only puts the input on its instance.
+
+    The service's `check_*` validates the instance (field values included) and says what
+    is wrong in words a manager understands, the same as the API; the model form's own
+    validation would say some of it again with generic messages ("Constraint … is
+    violated").
+    """
+
+    def _post_clean(self):
+        try:
+            self.instance = construct_instance(
+                self, self.instance, self._meta.fields, self._meta.exclude
+            )
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.catalog.models import FaultCode
-from aftersales.core.forms import DateInput, Form
+from aftersales.core.forms import DateInput, Form, TimeInput
 from aftersales.dispatch.models import NotFixedReason
 
 RATINGS = [("", _("No rating"))] + [(str(n), "★" * n) for n in range(1, 6)]
@@ -83,12 +83,12 @@ class BookVisitForm(Form):
     window_from = forms.TimeField(
         label=pgettext_lazy("time window", "From"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=TimeInput,
     )
     window_to = forms.TimeField(
         label=pgettext_lazy("time window", "To"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=TimeInput,
     )
     duration_minutes = forms.IntegerField(
         label=_("Minutes on site"), min_value=10, max_value=600, initial=60

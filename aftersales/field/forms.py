@@ -1,13 +1,11 @@
 """Forms of the network pages. They collect input; the rules are in services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
-from aftersales.core.forms import DateInput, Form, ModelForm
+from aftersales.core.forms import CollectingModelForm, DateInput, Form
 from aftersales.field import services
 from aftersales.field.models import (
     Absence,
@@ -16,19 +14,6 @@ from aftersales.field.models import (
     Technician,
     TechnicianSkill,
 )
-
-
-class CollectingModelForm(ModelForm):
-    """A model form that only puts the input on its instance: the service's `check_*`
-    says what is wrong, in the same words as the API."""
-
-    def _post_clean(self):
-        try:
-            self.instance = construct_instance(
-                self, self.instance, self._meta.fields, self._meta.exclude
-            )
-        except ValidationError as error:
-            self._update_errors(error)
 
 
 class NoUniqueCheckFormSet(forms.BaseInlineFormSet):

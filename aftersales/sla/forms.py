@@ -4,10 +4,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.forms import BootstrapMixin, DateInput, Form, ModelForm
+from aftersales.core.forms import (
+    BootstrapMixin,
+    CollectingModelForm,
+    DateInput,
+    Form,
+    TimeInput,
+)
 from aftersales.sla import services
 from aftersales.sla.models import (
     PRIORITY_ORDER,
@@ -18,27 +23,6 @@ from aftersales.sla.models import (
     WorkingPeriod,
 )
 from aftersales.warranty.models import ServicePlan
-
-
-class CollectingModelForm(ModelForm):
-    """A model form that only puts the input on its instance: the service's `check_*`
-    says what is wrong, in the same words as the API."""
-
-    def _post_clean(self):
-        try:
-            self.instance = construct_instance(
-                self, self.instance, self._meta.fields, self._meta.exclude
-            )
-        except ValidationError as error:
-            self._update_errors(error)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
-
 
 # --- Calendars ----------------------------------------------------------------------------
 

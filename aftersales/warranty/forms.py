@@ -1,13 +1,11 @@
 """Forms of the warranty administration. They collect input; the rules are in services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.assets.models import Unit
 from aftersales.catalog.models import Category, Product, SparePart
-from aftersales.core.forms import BootstrapMixin, DateInput, Form, ModelForm
+from aftersales.core.forms import BootstrapMixin, CollectingModelForm, DateInput, Form
 from aftersales.warranty import services
 from aftersales.warranty.models import (
     ClaimStatus,
@@ -17,23 +15,6 @@ from aftersales.warranty.models import (
     SupplierWarranty,
     WarrantyPolicy,
 )
-
-
-class CollectingModelForm(ModelForm):
-    """A model form that only puts the input on its instance.
-
-    The service's `check_*` validates the instance (field values included) and says what
-    is wrong in words a manager understands; the model form's own validation would say
-    some of it again with generic messages ("Constraint … is violated").
-    """
-
-    def _post_clean(self):
-        try:
-            self.instance = construct_instance(
-                self, self.instance, self._meta.fields, self._meta.exclude
-            )
-        except ValidationError as error:
-            self._update_errors(error)
 
 
 class PlanChoiceField(forms.ModelChoiceField):
