@@ -53,6 +53,15 @@ def can_manage_center(user, center_id) -> bool:
     return role == Role.PARTNER and bool(center_id) and user.service_center_id == center_id
 
 
+def can_book(user, request) -> bool:
+    """Offer to book a visit for this open request: the back office, and partner staff
+    (for their own center; `services.create_visit` checks which center)."""
+    role = _role(user)
+    return bool(
+        role is not None and request.is_open and (user.is_back_office or role == Role.PARTNER)
+    )
+
+
 def can_manage(user, visit: Visit) -> bool:
     return can_manage_center(user, visit.center_id)
 

@@ -234,7 +234,7 @@ def form_pdf(request, pk):
 
 
 @require_POST
-@allowed_if(lambda user: user.is_back_office or access.can_use(user))
+@allowed_if(access.can_use)
 def book(request, number):
     """Book a visit for a request (the request page's form); back to the request."""
     service_request = get_object_or_404(

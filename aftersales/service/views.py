@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import Team
-from aftersales.accounts.roles import Role
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.core.uploads import INLINE_TYPES
@@ -281,7 +280,7 @@ def _visit_context(user, obj) -> dict:
     visits = visit_access.visible_visits(
         user, obj.visits.select_related("technician__user", "center")
     )
-    can_book = obj.is_open and (user.is_back_office or user.role == Role.PARTNER)
+    can_book = visit_access.can_book(user, obj)
     return {
         "visits": list(visits),
         "can_book_visit": can_book,
