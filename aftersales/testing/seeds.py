@@ -17,7 +17,10 @@ SEEDS = [
 ]
 
 
-def ensure_seeded() -> None:
+def ensure_seeded(*app_labels: str) -> None:
+    """Seed again what is missing, of the apps named (all when none are)."""
     for app_label, model_name, module in SEEDS:
+        if app_labels and app_label not in app_labels:
+            continue
         if not apps.get_model(app_label, model_name).objects.exists():
             importlib.import_module(module).seed(apps, None)

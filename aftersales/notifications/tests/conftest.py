@@ -2,15 +2,13 @@
 adapter, a clock that can be moved on, and a request with a customer who has email."""
 
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from aftersales.notifications.adapters import MemoryAdapter
-from aftersales.notifications.models import MessageTemplate
 from aftersales.testing.factories import CustomerFactory, ServiceRequestFactory
+from aftersales.testing.seeds import ensure_seeded
 
 
 @pytest.fixture(autouse=True)
@@ -30,9 +28,7 @@ def seeded_templates(request):
     if "django_db" not in request.keywords and "db" not in request.fixturenames:
         return
     request.getfixturevalue("db")
-    if not MessageTemplate.objects.exists():
-        seed = importlib.import_module("aftersales.notifications.migrations.0002_seed_templates")
-        seed.seed(apps, None)
+    ensure_seeded("notifications")
 
 
 class Clock:
