@@ -274,20 +274,21 @@ def deadlines_for(
 
 def extend_for_pause(
     policy: SlaPolicy,
-    due_at: datetime.datetime,
+    due_at: datetime.datetime | None,
     paused_from: datetime.datetime,
     paused_until: datetime.datetime,
-) -> tuple[datetime.datetime, int]:
+) -> tuple[datetime.datetime | None, int]:
     """The deadline moved by exactly the business time paused, and that time in whole
     minutes (rounded). A pause over a night, weekend or holiday moves it by the working
-    hours inside the pause only."""
+    hours inside the pause only. A request without a resolution deadline keeps none,
+    but its paused time is still counted."""
     paused = engine.business_time_between(policy.calendar, paused_from, paused_until)
     if not paused:
         return due_at, 0
-    return (
-        engine.add_business_time(policy.calendar, due_at, paused),
-        int((paused.total_seconds() + 30) // 60),
-    )
+    minutes = int((paused.total_seconds() + 30) // 60)
+    if due_at is None:
+        return None, minutes
+    return engine.add_business_time(policy.calendar, due_at, paused), minutes
 
 
 def pauses_on(policy: SlaPolicy, status: str) -> bool:

@@ -147,6 +147,18 @@ def test_a_pause_outside_working_hours_moves_nothing(default_policy):
     assert (moved, minutes) == (due, 0)
 
 
+
+def test_a_pause_of_a_request_without_a_deadline_counts_its_time_and_keeps_no_deadline(
+    default_policy,
+):
+    # given a request that never had a resolution deadline (created before SLAs existed),
+    # paused for two working hours on a Monday morning
+    moved, minutes = extend_for_pause(
+        default_policy, None, at("2025-06-16 09:00"), at("2025-06-16 11:00")
+    )
+    # then the pause is counted and no deadline appears out of nothing
+    assert (moved, minutes) == (None, 120)
+
 # --- deadlines_for ------------------------------------------------------------------------
 
 
