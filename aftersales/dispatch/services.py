@@ -7,8 +7,8 @@ request with `data={"visit": id, "action": ...}`. `check_*` functions say why so
 is refused before anything is written. Who may: see `access.py`.
 
 Check-out stores the customer's signature, prints the signed service form (pdf.py) and,
-since the outbox carries no attachments, files the PDF on the request as a public
-attachment and sends the customer a `request_resolved` message with its link. It also
+files the PDF on the request as a public attachment and sends the customer a
+`request_resolved` message with the PDF attached (emails) and its link (SMS, WeChat). It also
 opens the phone follow-up call three days later.
 """
 
@@ -345,7 +345,29 @@ def schedule(
             },
             dedupe_key=f"visit-booked:{visit.pk}:{visit.version}",
         )
+        _tell_technician(visit, technician, actor)
     return visit
+
+
+def _tell_technician(visit: Visit, technician: Technician, actor) -> None:
+    """The technician hears of a visit booked or moved onto their day (not of their own
+    bookings), with the address and a link to open it on the phone."""
+    if technician.user_id == getattr(actor, "pk", None):
+        return
+    request = visit.request
+    notify(
+        "visit_assigned",
+        request=request,
+        user=technician.user,
+        context={
+            "visit_date": visit.day.isoformat(),
+            "visit_window": window_text(visit),
+            "visit_address": visit.address,
+            "visit_url": _link("dispatch:visit", visit.pk),
+            "assigned_by": (actor.get_full_name() or actor.username) if actor else "",
+        },
+        dedupe_key=f"visit-assigned:{visit.pk}:{visit.version}",
+    )
 
 
 @transaction.atomic
@@ -602,6 +624,7 @@ def check_out(
         customer=visit.request.customer,
         context={"resolution": summary},
         dedupe_key=f"visit-done:{visit.pk}",
+        attachments=[attachment],
     )
     FollowUpTask.objects.create(request=visit.request, visit=visit, due_at=follow_up_due(now))
     # An authorised partner earns the visit's fee (网点结算); imported here because

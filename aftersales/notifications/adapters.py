@@ -68,6 +68,9 @@ class EmailAdapter(Adapter):
             to=[message.to_address],
             headers={"Message-ID": message_id},
         )
+        for attachment in message.attachments.all():
+            with attachment.file.open("rb") as handle:
+                email.attach(attachment.original_name, handle.read(), attachment.content_type)
         try:
             email.send(fail_silently=False)
         except smtplib.SMTPDataError as error:

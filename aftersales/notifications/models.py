@@ -25,6 +25,7 @@ class Event(models.TextChoices):
     SLA_WARNING = "sla_warning", _("Deadline near")
     SLA_BREACHED = "sla_breached", _("Deadline missed")
     ASSIGNED = "assigned", _("Request assigned")
+    VISIT_ASSIGNED = "visit_assigned", _("Visit assigned")
 
 
 # Who a message of each event goes to when the caller names no recipient: the request's
@@ -38,7 +39,9 @@ CUSTOMER_EVENTS = frozenset(
         Event.QUOTE_SENT,
     }
 )
-STAFF_EVENTS = frozenset({Event.SLA_WARNING, Event.SLA_BREACHED, Event.ASSIGNED})
+STAFF_EVENTS = frozenset(
+    {Event.SLA_WARNING, Event.SLA_BREACHED, Event.ASSIGNED, Event.VISIT_ASSIGNED}
+)
 
 
 class Channel(models.TextChoices):
@@ -150,6 +153,11 @@ class OutboundMessage(models.Model):
     )
     dedupe_key = models.CharField(max_length=255, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Files of the request that go with an email (e.g. the signed service form); the
+    # files stay where they are, so a retry sends the same ones.
+    attachments = models.ManyToManyField(
+        "service.Attachment", verbose_name=_("attachments"), blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -162,6 +162,13 @@ EVENT_VARIABLES = {
         "escalation_level": "1",
     },
     Event.ASSIGNED: {"assigned_by": "张经理", "priority": "normal"},
+    Event.VISIT_ASSIGNED: {
+        "visit_date": "2026-03-03",
+        "visit_window": "09:00–12:00",
+        "visit_address": "上海市浦东新区张江路 88 号 3 号楼 502",
+        "visit_url": "https://service.example.com/visits/42/",
+        "assigned_by": "调度 周敏",
+    },
 }
 
 SAMPLE_STANDARD = {
@@ -366,13 +373,15 @@ def notify(
     context: dict | None = None,
     channel: str | None = None,
     dedupe_key: str | None = None,
+    attachments=(),
 ) -> list[OutboundMessage]:
     """Queue the messages about `event` in the caller's transaction; deliver after commit.
 
     Recipients: `user` and/or `customer`; when neither is given, the request's customer
     (customer events) or assignee (staff events). A recipient without a usable address
     gets no message (logged, not an error). With `dedupe_key`, the same key again returns
-    the message queued the first time instead of a second one.
+    the message queued the first time instead of a second one. `attachments` (the
+    request's `Attachment`s) go with emails; SMS and WeChat carry the text only.
     """
     if event not in Event.values:
         raise ValueError(f"unknown notification event {event!r}")
@@ -388,13 +397,17 @@ def notify(
             key = f"{dedupe_key}|{_recipient_key(recipient)}"
         # A repeated key is found by the unique constraint (see `_queue_one`): most keys
         # are new, and asking first would cost every message a query.
-        message = _queue_one(event, recipient, request, customer, context or {}, channel, key, User)
+        message = _queue_one(
+            event, recipient, request, customer, context or {}, channel, key, User, attachments
+        )
         if message is not None:
             queued.append(message)
     return queued
 
 
-def _queue_one(event, recipient, request, customer, context, channel, key, user_model):
+def _queue_one(
+    event, recipient, request, customer, context, channel, key, user_model, attachments=()
+):
     where = _address(recipient, channel)
     if where is None:
         log.info(
@@ -447,6 +460,8 @@ def _queue_one(event, recipient, request, customer, context, channel, key, user_
             if existing is not None:
                 return existing
         raise
+    if attachments and channel == Channel.EMAIL:
+        message.attachments.set(attachments)
     _enqueue_delivery(message.pk)
     return message
 

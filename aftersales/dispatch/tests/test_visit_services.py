@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
@@ -17,6 +18,7 @@ from aftersales.dispatch.tests.test_visit_support import (
 )
 from aftersales.field.models import Absence, CenterCoverage, Technician
 from aftersales.notifications.models import OutboundMessage
+from aftersales.notifications.services import deliver
 from aftersales.service.choices import EventKind
 from aftersales.service.models import Attachment
 from aftersales.testing.factories import (
@@ -117,6 +119,22 @@ def test_scheduling_tells_the_customer_who_comes_when(visit, tech, dispatcher, s
     assert message.customer == sr.customer
     assert "13912345678" in message.body
     assert visit_actions(sr) == ["created", "scheduled"]
+
+
+def test_the_technician_hears_of_a_visit_booked_onto_their_day(visit, tech, dispatcher, sr):
+    # given a technician with an email address
+    tech.user.email = "li.shifu@example.com"
+    tech.user.save(update_fields=["email"])
+    # when the dispatcher schedules the visit, then moves it an hour later
+    visit = services.schedule(visit, actor=dispatcher, technician=tech, planned_start=today_at(10))
+    services.schedule(visit, actor=dispatcher, technician=tech, planned_start=today_at(11))
+    # then the technician has two messages, the latest with the new time and the address
+    messages = OutboundMessage.objects.filter(event="visit_assigned").order_by("id")
+    assert [m.user for m in messages] == [tech.user, tech.user]
+    assert messages[0].to_address == tech.user.email
+    assert sr.customer.name in messages[1].subject
+    assert f"/visits/{visit.pk}/" in messages[1].body
+    assert visit.address in messages[1].body
 
 
 def test_a_technician_without_the_skill_cannot_be_scheduled(visit, center, dispatcher):
@@ -238,6 +256,14 @@ def test_check_out_completes_the_visit(on_site, technician, sr):
     # and the customer's message is queued
     message = OutboundMessage.objects.get(event="request_resolved", customer=sr.customer)
     assert "更换启动电容" in message.body
+    # with the signed form attached to the email, which goes out with the PDF
+    assert list(message.attachments.all()) == [form]
+    deliver(message.pk)
+    sent = mail.outbox[-1]
+    assert sent.to == [sr.customer.email]
+    [(name, content, mimetype)] = sent.attachments
+    assert (name, mimetype) == (form.original_name, "application/pdf")
+    assert content.startswith(b"%PDF")
     # and a follow-up call is due three days later at 18:00 local time
     follow_up = FollowUpTask.objects.get(visit=visit)
     due = timezone.localtime(follow_up.due_at)
