@@ -37,6 +37,7 @@ from aftersales.dispatch.suggest import rank_technicians
 from aftersales.dispatch.travel import Point, StraightLineTravel
 from aftersales.field.models import ServiceCenter, Technician, TechnicianSkill
 from aftersales.field.services import available_technicians
+from aftersales.sla import engine
 
 # A working day when the technician has no calendar of their own (local time).
 DEFAULT_SHIFT = (datetime.time(8, 0), datetime.time(18, 0))
@@ -111,22 +112,30 @@ def _point(pair) -> Point | None:
 
 
 def shift_of(technician: Technician, day: datetime.date) -> planner.Shift | None:
-    """The technician's working hours on `day`: their calendar's periods for the weekday
-    (first start to last end), or the default day; None when the calendar has no hours."""
+    """The technician's working hours on `day` on their calendar (first start to last end
+    of the day's working periods), or the default day; None on a day off: a weekend, a
+    public holiday (国庆, 春节…) or a day the manager entered as off. An adjusted working
+    day (调休) is worked with the standard hours."""
     calendar = technician.calendar
     if calendar is None:
         return planner.Shift(_local(day, DEFAULT_SHIFT[0]), _local(day, DEFAULT_SHIFT[1]))
-    if calendar.always_open:
-        start = _local(day, datetime.time(0, 0))
-        return planner.Shift(start, start + datetime.timedelta(days=1))
-    periods = [p for p in calendar.periods.all() if p.weekday == day.weekday()]
-    if not periods:
-        return None
-    start = _local(day, datetime.time(0, 0))
-    return planner.Shift(
-        start + datetime.timedelta(minutes=min(p.start_minute for p in periods)),
-        start + datetime.timedelta(minutes=max(p.end_minute for p in periods)),
+    # The calendar's periods and days come prefetched (`_technician_queryset`): keep only
+    # the day asked about, so nothing more is read.
+    days = [(d.date, d.is_working) for d in calendar.days.all() if d.date == day]
+    rules = engine.Rules(
+        time_zone=calendar.time_zone,
+        always_open=calendar.always_open,
+        use_china_holidays=calendar.use_china_holidays,
+        periods=engine.periods_by_weekday(calendar.periods.all()),
+        days=dict(days),
+        days_from=day,
+        days_until=day,
+        calendar_id=calendar.pk,
     )
+    spans = engine.spans(rules, day)
+    if not spans:
+        return None
+    return planner.Shift(spans[0][0].astimezone(_tz()), spans[-1][1].astimezone(_tz()))
 
 
 class _Skills:
@@ -154,6 +163,7 @@ class _Skills:
 def _technician_queryset(queryset):
     return queryset.select_related("user", "home_center", "calendar").prefetch_related(
         "calendar__periods",
+        "calendar__days",
         Prefetch("skills", queryset=TechnicianSkill.objects.select_related("category")),
     )
 

@@ -326,3 +326,70 @@ def test_visits_start_as_early_as_their_route_and_window_allow(dispatcher, team,
     assert (free.technician, later.technician) == (west, east)
     assert at(8) <= free.planned_start <= at(8, 30)
     assert later.planned_start == at(14)
+
+
+# --- Working hours from the technician's calendar -----------------------------------------
+
+
+@pytest.fixture
+def office_hours(db):
+    """Weekdays 08:30–12:00 and 13:00–17:30 with mainland China's holidays."""
+    from aftersales.sla.models import BusinessCalendar, WorkingPeriod
+
+    calendar = BusinessCalendar.objects.create(
+        name="Field staff", code="field-staff", time_zone="Asia/Shanghai", use_china_holidays=True
+    )
+    for weekday in range(5):
+        for starts, ends in (
+            (datetime.time(8, 30), datetime.time(12)),
+            (datetime.time(13), datetime.time(17, 30)),
+        ):
+            WorkingPeriod.objects.create(
+                calendar=calendar, weekday=weekday, starts=starts, ends=ends
+            )
+    return calendar
+
+
+def _shift(tech, day):
+    tech = planning._technician_queryset(Technician.objects.filter(pk=tech.pk)).get()
+    shift = planning.shift_of(tech, day)
+    if shift is None:
+        return None
+    return (shift.starts.strftime("%m-%d %H:%M"), shift.ends.strftime("%m-%d %H:%M"))
+
+
+def test_a_technicians_day_follows_their_calendar_with_holidays_and_adjusted_days(
+    team, office_hours
+):
+    from aftersales.sla.models import CalendarDay
+
+    li, _ = team
+    li.calendar = office_hours
+    li.save()
+    # a Wednesday: from the first period's start to the last one's end
+    assert _shift(li, DAY) == ("11-25 08:30", "11-25 17:30")
+    # a Saturday, and 国庆 on a Thursday: no working day, nothing to plan
+    assert _shift(li, datetime.date(2026, 11, 28)) is None
+    assert _shift(li, datetime.date(2026, 10, 1)) is None
+    # the Saturday worked after 国庆 (调休) has the standard hours
+    assert _shift(li, datetime.date(2026, 10, 10)) == ("10-10 08:30", "10-10 17:30")
+    # and a day the manager entered as off is off
+    CalendarDay.objects.create(calendar=office_hours, date=DAY, is_working=False, name="团建")
+    assert _shift(li, DAY) is None
+
+
+def test_planning_on_a_public_holiday_places_nothing_and_says_why(dispatcher, team, office_hours):
+    holiday = datetime.date(2026, 10, 1)
+    for tech in team:
+        tech.calendar = office_hours
+        tech.save()
+    visit = make_visit(team[0].home_center, day=holiday)
+    result = planning.plan_center_day(
+        team[0].home_center, holiday, actor=dispatcher, time_limit_s=TIME_LIMIT
+    )
+    visit.refresh_from_db()
+    assert visit.technician is None
+    (miss,) = result.unplanned
+    assert miss.visit.pk == visit.pk
+    assert miss.reason == "no_technicians"
+    assert miss.message == "No technician of this center is working that day."
