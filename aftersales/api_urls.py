@@ -16,6 +16,8 @@ from aftersales.dispatch.api import routes as dispatch_routes
 from aftersales.escalations.api.views import EscalationRuleViewSet
 from aftersales.field.api import routes as field_routes
 from aftersales.notifications.api import routes as notification_routes
+from aftersales.parts.api import routes as parts_routes
+from aftersales.returns.api import routes as returns_routes
 from aftersales.service.api.entitlement import EvaluateView
 from aftersales.service.api.quotes import (
     ChargeViewSet,
@@ -58,6 +60,8 @@ for app_routes in (
     field_routes,
     dispatch_routes,
     settlement_routes,
+    parts_routes,
+    returns_routes,
 ):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
@@ -73,5 +77,7 @@ urlpatterns = [
     *field_routes.PATHS,
     *dispatch_routes.PATHS,
     *settlement_routes.PATHS,
+    *parts_routes.PATHS,
+    *returns_routes.PATHS,
     *router.urls,
 ]

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "aftersales.escalations",
     "aftersales.dispatch",
     "aftersales.settlement",
+    "aftersales.parts",
+    "aftersales.returns",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,7 @@ urlpatterns = [
     path("visits/", include(("aftersales.dispatch.urls", "dispatch"))),
     path("dispatch/", include(("aftersales.dispatch.board_urls", "board"))),
     path("settlement/", include(("aftersales.settlement.urls", "settlement"))),
+    path("parts/", include(("aftersales.parts.urls", "parts"))),
+    path("returns/", include(("aftersales.returns.urls", "returns"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

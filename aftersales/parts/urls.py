@@ -1,0 +1,3 @@
+"""The parts pages (/parts/, namespace `parts`)."""
+
+urlpatterns = []

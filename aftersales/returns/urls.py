@@ -1,0 +1,3 @@
+"""The returns pages (/returns/, namespace `returns`)."""
+
+urlpatterns = []
