@@ -121,6 +121,7 @@ class EventKind(models.TextChoices):
     SLA = "sla", _("Service level")
     ESCALATION = "escalation", _("Escalation")
     VISIT = "visit", _("Visit")
+    RETURN = "return", _("Return (RMA)")
 
 
 class CallDirection(models.TextChoices):
