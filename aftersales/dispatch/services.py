@@ -631,5 +631,5 @@ def check_out(
     # settlement builds on visits.
     from aftersales.settlement import services as settlement
 
-    settlement.accrue(visit)
+    settlement.record_completed(visit)
     return visit

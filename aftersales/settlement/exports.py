@@ -71,3 +71,33 @@ def to_xlsx(statement) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def piece_headers() -> list[str]:
+    return [
+        _("Technician"),
+        _("Service center"),
+        _("Date"),
+        _("Request number"),
+        _("Customer"),
+        _("Product"),
+        _("Job kind"),
+        _("Amount (CNY)"),
+    ]
+
+
+def piece_rows(lines):
+    """One row per visit paid at a piece rate (see `selectors.piece_lines`)."""
+    for line in lines:
+        request = line.visit.request
+        unit = request.unit
+        yield [
+            str(line.technician.user),
+            str(line.technician.home_center),
+            timezone.localdate(line.visit.checked_out_at or line.accrued_at),
+            request.number,
+            str(request.customer),
+            str(unit.product) if unit else "",
+            line.get_kind_display(),
+            line.amount,
+        ]

@@ -15,15 +15,15 @@ def partner_centers():
 class FeeRateForm(ModelForm):
     class Meta:
         model = FeeRate
-        fields = ["center", "kind", "category", "amount", "valid_from", "valid_to"]
+        fields = ["payee", "center", "kind", "category", "amount", "valid_from", "valid_to"]
         widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["center"].queryset = ServiceCenter.objects.filter(
-            kind=ServiceCenter.Kind.PARTNER
-        )
-        self.fields["center"].empty_label = _("All partner centers")
+        # Any center: a piece rate may be for an own center's technicians (the service
+        # refuses a center fee for an own center, with the reason).
+        self.fields["center"].queryset = ServiceCenter.objects.all()
+        self.fields["center"].empty_label = _("All centers")
         self.fields["category"].empty_label = _("Any category")
 
 
@@ -36,3 +36,9 @@ class BuildForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["center"].queryset = partner_centers()
+
+
+class MonthForm(Form):
+    month = forms.CharField(
+        label=_("Month"), widget=forms.TextInput(attrs={"type": "month"}), max_length=10
+    )

@@ -4,7 +4,12 @@ A `FeeRate` says what a partner center earns for a kind of job, optionally for o
 category; a rate for a center beats the default for all partners, and a category rate beats
 one for any category. Every visit completed at a partner center accrues one `FeeAccrual`
 (append-only history); a monthly `Statement` per center collects them, a manager approves
-it (its lines are then frozen) and exports it.
+it (its lines are then frozen) and exports it. A visit completed after its month's
+statement was approved is carried over into the next open month, flagged as such.
+
+Piece rates (计件) are fee rates whose payee is the technician: where a company pays its
+technicians (own or partner) per job, each completed visit also accrues the technician's
+piece rate; a monthly piece-work report per technician sums them.
 """
 
 from django.conf import settings
@@ -17,11 +22,22 @@ from aftersales.core.models import AppendOnlyModel
 from aftersales.service.choices import Kind
 
 
+class Payee(models.TextChoices):
+    CENTER = "center", _("Partner center (网点结算)")
+    TECHNICIAN = "technician", _("Technician (piece rate)")
+
+
 class FeeRate(models.Model):
+    payee = models.CharField(
+        _("paid to"), max_length=12, choices=Payee.choices, default=Payee.CENTER
+    )
     center = models.ForeignKey(
         "field.ServiceCenter", verbose_name=_("service center"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="fee_rates",
-        help_text=_("Empty: the default for every partner center."),
+        help_text=_(
+            "Empty: the default for every partner center (or, for piece rates, for the "
+            "technicians of every center)."
+        ),
     )  # fmt: skip
     kind = models.CharField(_("job kind"), max_length=20, choices=Kind.choices)
     category = models.ForeignKey(
@@ -36,7 +52,7 @@ class FeeRate(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        ordering = ["center__code", "kind", "category__code", "-valid_from"]
+        ordering = ["payee", "center__code", "kind", "category__code", "-valid_from"]
         verbose_name = _("fee rate")
         verbose_name_plural = _("fee rates")
         constraints = [
@@ -54,12 +70,16 @@ class FeeRate(models.Model):
 
 
 class FeeAccrual(AppendOnlyModel):
-    """What one completed visit earned its partner center. Written once, never changed."""
+    """What one completed visit earned its partner center, or its technician at a piece
+    rate: at most one of each per visit. Written once, never changed."""
 
-    visit = models.OneToOneField(
+    visit = models.ForeignKey(
         "dispatch.Visit", verbose_name=_("visit"), on_delete=models.PROTECT,
-        related_name="fee_accrual",
+        related_name="fee_accruals",
     )  # fmt: skip
+    payee = models.CharField(
+        _("paid to"), max_length=12, choices=Payee.choices, default=Payee.CENTER
+    )
     center = models.ForeignKey(
         "field.ServiceCenter", verbose_name=_("service center"), on_delete=models.PROTECT,
         related_name="fee_accruals",
@@ -76,13 +96,27 @@ class FeeAccrual(AppendOnlyModel):
     amount = models.DecimalField(_("amount (CNY)"), max_digits=10, decimal_places=2)
     no_rate = models.BooleanField(_("no rate found"), default=False)
     accrued_at = models.DateTimeField(_("accrued at"), default=timezone.now, editable=False)
-    month = models.DateField(_("month"), help_text=_("First day of the month of check-out."))
+    month = models.DateField(
+        _("month"),
+        help_text=_(
+            "First day of the month it is settled in: that of check-out, or the next open "
+            "one when that month's statement was already approved."
+        ),
+    )
+    carried_over = models.BooleanField(
+        _("carried over"),
+        default=False,
+        help_text=_("Completed in an earlier month whose statement was already approved."),
+    )
 
     class Meta:
         ordering = ["month", "center_id", "id"]
         verbose_name = _("fee accrual")
         verbose_name_plural = _("fee accruals")
         indexes = [models.Index(fields=["center", "month"], name="settlement_accrual_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "payee"], name="settlement_accrual_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.center_id} {self.month:%Y-%m} {self.amount}"

@@ -1,8 +1,10 @@
 """Settlement rules: who may see and change what, the rate that applies to a visit, the
 accrual of each completed partner visit, and the monthly statement's life.
 
-`accrue(visit)` is called by `dispatch.services.check_out` for every completed visit; it
-does nothing for own centers, for visits not completed, and on a second call.
+`record_completed(visit)` is called by `dispatch.services.check_out` for every completed
+visit: the partner center's fee (`accrue`) and the technician's piece rate
+(`accrue_piece`), each once; own centers earn no fee, and no piece rate is owed where
+none is set.
 """
 
 import datetime
@@ -20,6 +22,7 @@ from aftersales.field.models import ServiceCenter
 from aftersales.settlement.models import (
     FeeAccrual,
     FeeRate,
+    Payee,
     Statement,
     StatementLine,
     StatementStatus,
@@ -65,6 +68,15 @@ def visible_rates(user, queryset=None):
     return queryset.filter(Q(center__isnull=True) | Q(center_id=center_id))
 
 
+def visible_piece_accruals(user):
+    """Piece-rate accruals `user` may see: managers all, partner staff their center's."""
+    queryset = FeeAccrual.objects.filter(payee=Payee.TECHNICIAN)
+    if user.is_authenticated and user.is_manager:
+        return queryset
+    center_id = _partner_center_id(user) if user.is_authenticated else None
+    return queryset.filter(center_id=center_id) if center_id else queryset.none()
+
+
 def check_manage(user) -> None:
     if not can_manage(user):
         raise NotAllowed(_("Only a service manager may change partner settlement."))
@@ -97,16 +109,21 @@ def parse_month(text: str) -> datetime.date:
 
 
 def check_rate(rate: FeeRate) -> None:
-    """A rate is for a partner center (or every partner), not negative, with a valid range,
-    and does not overlap another rate for the same center, job kind and category."""
-    if rate.center_id and rate.center.kind != ServiceCenter.Kind.PARTNER:
+    """A center's fee rate is for a partner center (or every partner); a piece rate for the
+    technicians of any center (or all). Not negative, with a valid range, and not
+    overlapping another rate for the same payee, center, job kind and category."""
+    if (
+        rate.payee == Payee.CENTER
+        and rate.center_id
+        and rate.center.kind != ServiceCenter.Kind.PARTNER
+    ):
         raise DomainError(_("Fee rates are for authorised partner centers only."), field="center")
     if rate.amount is None or rate.amount < 0:
         raise DomainError(_("The amount cannot be negative."), field="amount")
     if rate.valid_to and rate.valid_from and rate.valid_to < rate.valid_from:
         raise DomainError(_("The rate cannot end before it starts."), field="valid_to")
     clashes = FeeRate.objects.filter(
-        center_id=rate.center_id, kind=rate.kind, category_id=rate.category_id
+        payee=rate.payee, center_id=rate.center_id, kind=rate.kind, category_id=rate.category_id
     ).exclude(pk=rate.pk)
     if rate.valid_to:
         clashes = clashes.filter(valid_from__lte=rate.valid_to)
@@ -139,13 +156,17 @@ def _category_chain(category) -> list:
     return chain
 
 
-def rate_for(center, kind: str, category, day: datetime.date) -> FeeRate | None:
-    """The most specific rate in force on `day`: center+kind+category > center+kind >
-    default+kind+category > default+kind; a nearer category beats its parent."""
+def rate_for(
+    center, kind: str, category, day: datetime.date, payee: str = Payee.CENTER
+) -> FeeRate | None:
+    """The most specific rate for `payee` in force on `day`: center+kind+category >
+    center+kind > default+kind+category > default+kind; a nearer category beats its
+    parent."""
     chain = _category_chain(category)
     candidates = FeeRate.objects.filter(
         Q(center=center) | Q(center__isnull=True),
         Q(category_id__in=chain) | Q(category__isnull=True),
+        payee=payee,
         kind=kind,
         valid_from__lte=day,
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
@@ -161,36 +182,94 @@ def rate_for(center, kind: str, category, day: datetime.date) -> FeeRate | None:
 # --- Accruals -----------------------------------------------------------------------------
 
 
+def record_completed(visit) -> tuple[FeeAccrual | None, FeeAccrual | None]:
+    """A visit was completed: accrue the partner center's fee and the technician's piece
+    rate (each only where owed). Returns (fee, piece)."""
+    return accrue(visit), accrue_piece(visit)
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _open_month(center, month: datetime.date) -> datetime.date:
+    """The first month from `month` on whose statement for `center` is not frozen: a visit
+    completed after its month was approved is settled in the next open one."""
+    frozen = set(
+        Statement.objects.filter(center=center, month__gte=month)
+        .exclude(status=StatementStatus.DRAFT)
+        .values_list("month", flat=True)
+    )
+    while month in frozen:
+        month = _next_month(month)
+    return month
+
+
+def _accrual_basis(visit, payee: str):
+    request = visit.request
+    unit = request.unit
+    category = unit.product.category if unit else None
+    done_at = visit.checked_out_at or timezone.now()
+    rate = rate_for(visit.center, request.kind, category, timezone.localdate(done_at), payee)
+    return rate, done_at
+
+
+def _create_once(visit, payee: str, **fields) -> FeeAccrual:
+    try:
+        with transaction.atomic():
+            return FeeAccrual.objects.create(
+                visit=visit,
+                payee=payee,
+                center=visit.center,
+                technician=visit.technician,
+                kind=visit.request.kind,
+                **fields,
+            )
+    except IntegrityError:  # a concurrent call accrued it first
+        return FeeAccrual.objects.get(visit=visit, payee=payee)
+
+
 def accrue(visit) -> FeeAccrual | None:
     """Accrue the fee of a completed visit at a partner center, once.
 
     Returns the accrual (the existing one on a second call), or None when the visit is not
     completed or not at a partner center. No rate found: an accrual of 0 flagged `no_rate`.
+    Its month is that of check-out, or the next month still open when that month's
+    statement was already approved (flagged `carried_over`).
     """
     if visit.status != VisitStatus.COMPLETED or visit.center.kind != ServiceCenter.Kind.PARTNER:
         return None
-    existing = FeeAccrual.objects.filter(visit=visit).first()
+    existing = FeeAccrual.objects.filter(visit=visit, payee=Payee.CENTER).first()
     if existing:
         return existing
-    request = visit.request
-    unit = request.unit
-    category = unit.product.category if unit else None
-    done_at = visit.checked_out_at or timezone.now()
-    rate = rate_for(visit.center, request.kind, category, timezone.localdate(done_at))
-    try:
-        with transaction.atomic():
-            return FeeAccrual.objects.create(
-                visit=visit,
-                center=visit.center,
-                technician=visit.technician,
-                kind=request.kind,
-                rate=rate,
-                amount=rate.amount if rate else Decimal("0.00"),
-                no_rate=rate is None,
-                month=month_of(done_at),
-            )
-    except IntegrityError:  # a concurrent call accrued it first
-        return FeeAccrual.objects.get(visit=visit)
+    rate, done_at = _accrual_basis(visit, Payee.CENTER)
+    worked = month_of(done_at)
+    month = _open_month(visit.center, worked)
+    return _create_once(
+        visit,
+        Payee.CENTER,
+        rate=rate,
+        amount=rate.amount if rate else Decimal("0.00"),
+        no_rate=rate is None,
+        month=month,
+        carried_over=month != worked,
+    )
+
+
+def accrue_piece(visit) -> FeeAccrual | None:
+    """Accrue the technician's piece rate for a completed visit, once, where a piece rate
+    applies (own or partner center); None when no piece rate is set for it."""
+    if visit.status != VisitStatus.COMPLETED or visit.technician_id is None:
+        return None
+    existing = FeeAccrual.objects.filter(visit=visit, payee=Payee.TECHNICIAN).first()
+    if existing:
+        return existing
+    rate, done_at = _accrual_basis(visit, Payee.TECHNICIAN)
+    if rate is None:
+        return None
+    return _create_once(
+        visit, Payee.TECHNICIAN, rate=rate, amount=rate.amount, month=month_of(done_at)
+    )
 
 
 # --- Statements ---------------------------------------------------------------------------
@@ -217,7 +296,9 @@ def build_statement(center, month: datetime.date, actor) -> Statement:
             % {"status": statement.get_status_display()}
         )
     accruals = list(
-        FeeAccrual.objects.filter(center=center, month=month).values_list("pk", flat=True)
+        FeeAccrual.objects.filter(center=center, month=month, payee=Payee.CENTER).values_list(
+            "pk", flat=True
+        )
     )
     StatementLine.objects.filter(statement=statement).delete()
     StatementLine.objects.bulk_create(

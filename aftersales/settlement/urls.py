@@ -16,6 +16,8 @@ urlpatterns = [
         views.statement_export,
         name="statement_export",
     ),
+    path("piece-work/", views.piece_work, name="piece_work"),
+    path("piece-work/export/<str:fmt>/", views.piece_work_export, name="piece_work_export"),
     path("rates/", views.rate_list, name="rate_list"),
     path("rates/new/", views.rate_create, name="rate_create"),
     path("rates/<int:pk>/edit/", views.rate_edit, name="rate_edit"),

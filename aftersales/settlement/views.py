@@ -6,19 +6,23 @@ and may download approved statements; everyone else is refused (403). Thin: the 
 in services.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
+from aftersales.core.exports import table_response
 from aftersales.core.forms import show_error
 from aftersales.settlement import exports, selectors, services
 from aftersales.settlement.filters import StatementFilter
-from aftersales.settlement.forms import BuildForm, FeeRateForm
+from aftersales.settlement.forms import BuildForm, FeeRateForm, MonthForm
 from aftersales.settlement.models import FeeRate
 
 NAV = "settlement"
@@ -174,3 +178,52 @@ def rate_create(request):
 @manager_required
 def rate_edit(request, pk):
     return _rate_form(request, get_object_or_404(FeeRate, pk=pk))
+
+
+# --- Piece work -----------------------------------------------------------------------------
+
+
+def _month_asked(request):
+    """The month in ?month=YYYY-MM, else the current one; (month, error text)."""
+    text = request.GET.get("month", "")
+    if not text:
+        return services.month_of(timezone.localdate()), ""
+    try:
+        return services.parse_month(text), ""
+    except DomainError as error:
+        return services.month_of(timezone.localdate()), str(error)
+
+
+@view_required
+@require_GET
+def piece_work(request):
+    month, error = _month_asked(request)
+    rows = selectors.piece_work(request.user, month)
+    return render(
+        request,
+        "settlement/piece_work.html",
+        _context(
+            request,
+            "piece",
+            month=month,
+            month_error=error,
+            rows=rows,
+            total=sum((r["total"] for r in rows), Decimal("0.00")),
+            form=MonthForm(initial={"month": f"{month:%Y-%m}"}),
+        ),
+        status=400 if error else 200,
+    )
+
+
+@view_required
+@require_GET
+def piece_work_export(request, fmt):
+    month, error = _month_asked(request)
+    if error or fmt not in ("csv", "xlsx"):
+        return HttpResponse(error, status=400 if error else 404)
+    return table_response(
+        f"piece-work-{month:%Y-%m}",
+        fmt,
+        exports.piece_headers(),
+        exports.piece_rows(selectors.piece_lines(request.user, month)),
+    )

@@ -9,7 +9,7 @@ from aftersales.settlement.models import FeeAccrual, FeeRate, Statement
 class FeeRateSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeeRate
-        fields = ["id", "center", "kind", "category", "amount", "valid_from", "valid_to"]
+        fields = ["id", "payee", "center", "kind", "category", "amount", "valid_from", "valid_to"]
 
 
 class LineSerializer(serializers.ModelSerializer):
@@ -19,7 +19,7 @@ class LineSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeeAccrual
         fields = ["id", "visit", "date", "request_number", "kind", "technician", "amount",
-                  "no_rate", "rate"]  # fmt: skip
+                  "no_rate", "carried_over", "rate"]  # fmt: skip
 
 
 class StatementSerializer(serializers.ModelSerializer):
@@ -38,3 +38,11 @@ class BuildSerializer(serializers.Serializer):
         queryset=ServiceCenter.objects.filter(kind=ServiceCenter.Kind.PARTNER)
     )
     month = serializers.CharField(help_text="YYYY-MM")
+
+
+class PieceWorkSerializer(serializers.Serializer):
+    technician = serializers.IntegerField(source="technician_id")
+    name = serializers.CharField(source="technician.user")
+    center = serializers.CharField(source="technician.home_center.code")
+    visits = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)

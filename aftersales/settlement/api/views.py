@@ -1,22 +1,25 @@
 """`/api/v1/settlement-statements/` (with `build/`, `{id}/approve/`, `{id}/lines/`) and
-`/api/v1/settlement-rates/` (read).
+`/api/v1/settlement-rates/` (read), `/api/v1/settlement-piece-work/` (read).
 
 Managers read every statement and build and approve them; partner staff read their own
 center's; everyone else is refused. Thin: every rule is in `aftersales.settlement.services`.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from aftersales.settlement import selectors, services
 from aftersales.settlement.api.serializers import (
     BuildSerializer,
     FeeRateSerializer,
     LineSerializer,
+    PieceWorkSerializer,
     StatementSerializer,
 )
 from aftersales.settlement.filters import StatementFilter
@@ -78,3 +81,19 @@ class FeeRateViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.rate_rows(self.request.user)
+
+
+class PieceWorkView(APIView):
+    """`GET /api/v1/settlement-piece-work/?month=YYYY-MM`: per technician, the visits paid
+    at a piece rate in the month and their total (managers: all; partner staff: theirs)."""
+
+    permission_classes = [permissions.IsAuthenticated, MaySeeSettlement]
+
+    @extend_schema(
+        summary="Piece work of a month per technician", responses=PieceWorkSerializer(many=True)
+    )
+    def get(self, request):
+        text = request.query_params.get("month", "")
+        month = services.parse_month(text) if text else services.month_of(timezone.localdate())
+        rows = selectors.piece_work(request.user, month)
+        return Response(PieceWorkSerializer(rows, many=True).data)

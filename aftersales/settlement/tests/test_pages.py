@@ -129,6 +129,7 @@ def test_partner_staff_download_an_approved_statement(client, manager, partner, 
 def test_a_manager_adds_and_edits_a_rate(client, manager, partner_center, aircon):
     client.force_login(manager)
     data = {
+        "payee": "center",
         "center": partner_center.pk,
         "kind": "repair",
         "category": aircon.pk,
