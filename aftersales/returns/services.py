@@ -364,8 +364,9 @@ def receive(
     rma.condition = condition
     rma.accessories_present = (accessories_present or "").strip()
     rma.receipt_note = (note or "").strip()
-    previous = _move(rma, RmaStatus.RECEIVED, ["received_at", "condition",
-                                                "accessories_present", "receipt_note"])  # fmt: skip
+    previous = _move(
+        rma, RmaStatus.RECEIVED, ["received_at", "condition", "accessories_present", "receipt_note"]
+    )
     rma.missing_accessories.set(missing)
     data = {
         "condition": condition,
@@ -403,9 +404,10 @@ def inspect(
     rma.customer_damage = bool(customer_damage)
     rma.inspection_note = (note or "").strip()
     previous = _move(
-        rma, RmaStatus.INSPECTED,
+        rma,
+        RmaStatus.INSPECTED,
         ["inspected_at", "fault_confirmed", "customer_damage", "inspection_note"],
-    )  # fmt: skip
+    )
     found = [_("fault confirmed") if rma.fault_confirmed else _("fault not confirmed")]
     if rma.customer_damage:
         found.append(_("customer damage found"))
@@ -484,12 +486,24 @@ def refund(
     rma.refund_amount = figures.refund
     rma.refund_method = method
     rma.outcome_at = timezone.now()
-    previous = _move(rma, RmaStatus.REFUNDED, ["price_paid", "deductions", "deduction_lines",
-                                               "refund_amount", "refund_method", "outcome_at"])  # fmt: skip
+    previous = _move(
+        rma,
+        RmaStatus.REFUNDED,
+        [
+            "price_paid",
+            "deductions",
+            "deduction_lines",
+            "refund_amount",
+            "refund_method",
+            "outcome_at",
+        ],
+    )
     assets.set_unit_status(
-        rma.unit, UnitStatus.RETURNED, actor=actor, reason=_("Refunded (%(number)s)") % {
-            "number": rma.number}
-    )  # fmt: skip
+        rma.unit,
+        UnitStatus.RETURNED,
+        actor=actor,
+        reason=_("Refunded (%(number)s)") % {"number": rma.number},
+    )
     body = _("Refund of %(amount)s CNY by %(method)s.") % {
         "amount": f"{figures.refund:.2f}",
         "method": rma.get_refund_method_display(),
@@ -539,16 +553,20 @@ def exchange(
         % {"serial": old.serial_number, "number": rma.number},
     )
     assets.set_unit_status(
-        old, UnitStatus.REPLACED, actor=actor,
-        reason=_("Exchanged for %(serial)s (%(number)s)") % {
-            "serial": new.serial_number, "number": rma.number},
-    )  # fmt: skip
+        old,
+        UnitStatus.REPLACED,
+        actor=actor,
+        reason=_("Exchanged for %(serial)s (%(number)s)")
+        % {"serial": new.serial_number, "number": rma.number},
+    )
     rma.replacement_unit = new
     rma.outcome_at = timezone.now()
     previous = _move(rma, RmaStatus.EXCHANGED, ["replacement_unit", "outcome_at"])
-    body = _(
-        "Exchanged: new unit %(new)s replaces %(old)s; its warranty starts on %(day)s."
-    ) % {"new": new.serial_number, "old": old.serial_number, "day": today.isoformat()}
+    body = _("Exchanged: new unit %(new)s replaces %(old)s; its warranty starts on %(day)s.") % {
+        "new": new.serial_number,
+        "old": old.serial_number,
+        "day": today.isoformat(),
+    }
     data = {"old_unit": old.pk, "new_unit": new.pk, "new_serial": new.serial_number}
     _history(rma, actor, "exchanged", previous, body=(note or "").strip(), data=data)
     _timeline(rma, actor, "exchanged", body, public=True)
@@ -569,13 +587,20 @@ def ship_repaired(
     rma.repair_note = repair_note.strip()
     rma.tracking_number = (tracking_number or "").strip()
     rma.outcome_at = timezone.now()
-    previous = _move(rma, RmaStatus.REPAIRED_SHIPPED, ["repair_note", "tracking_number",
-                                                       "outcome_at"])  # fmt: skip
+    previous = _move(
+        rma, RmaStatus.REPAIRED_SHIPPED, ["repair_note", "tracking_number", "outcome_at"]
+    )
     body = _("Repaired and shipped back: %(note)s") % {"note": rma.repair_note}
     if rma.tracking_number:
         body += " " + _("Tracking number %(number)s.") % {"number": rma.tracking_number}
-    _history(rma, actor, "repaired_shipped", previous, body=rma.repair_note,
-             data={"tracking_number": rma.tracking_number})  # fmt: skip
+    _history(
+        rma,
+        actor,
+        "repaired_shipped",
+        previous,
+        body=rma.repair_note,
+        data={"tracking_number": rma.tracking_number},
+    )
     _timeline(rma, actor, "repaired_shipped", body, public=True)
     return rma
 
@@ -784,10 +809,12 @@ def issue_credit(actor, unit: Unit, condition: str) -> TradeInCredit:
         issued_by=actor,
     )
     assets.set_unit_status(
-        unit, UnitStatus.RETURNED, actor=actor,
-        reason=_("Traded in for a credit of %(value)s CNY (%(number)s)") % {
-            "value": f"{found.value:.2f}", "number": credit.number},
-    )  # fmt: skip
+        unit,
+        UnitStatus.RETURNED,
+        actor=actor,
+        reason=_("Traded in for a credit of %(value)s CNY (%(number)s)")
+        % {"value": f"{found.value:.2f}", "number": credit.number},
+    )
     return credit
 
 
@@ -805,9 +832,7 @@ def use_credit(
             _("Give the new unit or the purchase (order or invoice number)."), field="new_unit"
         )
     if new_unit is not None and new_unit.customer_id != credit.customer_id:
-        raise DomainError(
-            _("The new unit belongs to another customer."), field="new_unit"
-        )  # fmt: skip
+        raise DomainError(_("The new unit belongs to another customer."), field="new_unit")
     if new_unit is not None and new_unit.pk == credit.old_unit_id:
         raise DomainError(_("The credit is for a new purchase, not the old unit."), "new_unit")
     credit.status = CreditStatus.USED

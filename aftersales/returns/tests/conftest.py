@@ -62,15 +62,24 @@ def trade_in_rates(phones, phone_model):
     """Category rates by age band for `good`, and a product rate for new-ish units."""
     return [
         TradeInRate.objects.create(
-            category=phones, min_age_months=0, max_age_months=12, condition="good",
+            category=phones,
+            min_age_months=0,
+            max_age_months=12,
+            condition="good",
             value=Decimal("1500"),
         ),
         TradeInRate.objects.create(
-            category=phones, min_age_months=12, max_age_months=None, condition="good",
+            category=phones,
+            min_age_months=12,
+            max_age_months=None,
+            condition="good",
             value=Decimal("800"),
         ),
         TradeInRate.objects.create(
-            product=phone_model, min_age_months=0, max_age_months=6, condition="as_new",
+            product=phone_model,
+            min_age_months=0,
+            max_age_months=6,
+            condition="as_new",
             value=Decimal("2200"),
         ),
     ]

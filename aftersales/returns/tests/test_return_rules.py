@@ -152,9 +152,7 @@ def test_steps_follow_their_order_and_the_version(faulty_request, agent):
         services.close(rma, agent)
 
 
-def test_no_refund_when_the_inspection_finds_customer_damage_then_rejected(
-    faulty_request, agent
-):
+def test_no_refund_when_the_inspection_finds_customer_damage_then_rejected(faulty_request, agent):
     request = faulty_request(5)
     rma = services.authorise(agent, request, kind="refund")
     rma = services.receive(rma, agent, condition="poor")
