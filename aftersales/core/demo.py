@@ -28,6 +28,7 @@ Random choices come from a seeded generator, so every run builds the same world
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 import random
 from collections import Counter
@@ -55,8 +56,9 @@ from aftersales.customers import services as customers
 from aftersales.customers.models import Contact, Customer, CustomerKind
 from aftersales.customers.phones import normalize_phone
 from aftersales.dispatch import services as dispatch
+from aftersales.dispatch.models import Visit
 from aftersales.field import services as network
-from aftersales.field.models import ServiceCenter, SkillLevel, Technician
+from aftersales.field.models import ServiceCenter, SkillLevel, Technician, TechnicianSkill
 from aftersales.notifications import services as notifications
 from aftersales.notifications.models import OutboundMessage
 from aftersales.notifications.models import Status as MessageStatus
@@ -73,6 +75,8 @@ from aftersales.service.choices import (
 )
 from aftersales.service.models import ServiceRequest
 from aftersales.service.quotes import AnswerVia, LineInput
+from aftersales.settlement import services as settlement
+from aftersales.settlement.models import FeeRate
 from aftersales.sla import services as sla
 from aftersales.warranty import services as warranty
 from aftersales.warranty.dates import add_months
@@ -193,6 +197,7 @@ REPAIR_CHANNELS = {
     Channel.SMS: 3,
     Channel.WALK_IN: 5,
 }
+MINUTE = datetime.timedelta(minutes=1)
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 WORK_START, WORK_END = 8, 19  # technicians visit and agents work between these hours
@@ -329,6 +334,7 @@ class _Story:
     answer: str = ""  # the resolution of a consultation, complaint or training
     times: dict[str, datetime.datetime] = field(default_factory=dict)  # named steps' times
     quote: Quote | None = None  # the quote for chargeable work, as last changed
+    visit: Visit | None = None  # the partner technician's visit, while on site
 
 
 class _Builder:
@@ -411,9 +417,11 @@ class _Builder:
         self.network()
         self.staff()
         self.warranty_terms()
+        self.fee_rates()
         self.customers()
         self.extended_warranties()
         self.requests()
+        self.visits_for_today()
         self.visits_for_tomorrow()
 
     def catalog(self) -> None:
@@ -554,6 +562,24 @@ class _Builder:
                 ],
             )
         self.created.update(technicians=len(field_people))
+
+    def fee_rates(self) -> None:
+        """The partner fee schedule (网点结算), through the settlement rules, valid from a
+        year back so that every partner visit of the demo's past earns its fee."""
+        today = self.today()
+        valid_from = datetime.date(today.year - 1, today.month, 1)
+        for center, kind, category, amount in data.FEE_RATES:
+            settlement.save_rate(
+                FeeRate(
+                    center=self.centers[center] if center else None,
+                    kind=kind,
+                    category=self.categories[category] if category else None,
+                    amount=Decimal(amount),
+                    valid_from=valid_from,
+                ),
+                self.manager,
+            )
+        self.created["fee_rates"] = len(data.FEE_RATES)
 
     # -- customers and their units -------------------------------------------------------------
 
@@ -994,29 +1020,80 @@ class _Builder:
         # The featured warranty stories brought customers of their own.
         self.created["customers"] = Customer.objects.count()
 
-    def visits_for_tomorrow(self) -> None:
-        """Every open request that needs a visit and has none gets one for tomorrow, not
-        yet planned: the dispatcher plans the day on the board. Where the customer is, is
-        a point around their service center; a third agreed a morning or afternoon."""
-        self.clock.set(self.now)
-        rng = random.Random(7)
-        tomorrow = timezone.localdate(self.now) + datetime.timedelta(days=1)
-        waiting = (
+    def waiting_for_a_visit(self):
+        return (
             ServiceRequest.objects.open()
             .filter(needs_visit=True, visits=None, service_center__isnull=False)
             .exclude(status=Status.IN_PROGRESS)
             .select_related("service_center", "customer", "unit__product__category")
             .order_by("id")
         )
-        count = 0
-        for request in waiting:
+
+    def near(self, center: ServiceCenter, rng: random.Random, spread: float = 0.08):
+        """A customer's position: a point around their service center."""
+        if center.latitude is None:
+            return None
+        return (
+            round(float(center.latitude) + rng.uniform(-spread, spread), 6),
+            round(float(center.longitude) + rng.uniform(-spread * 1.25, spread * 1.25), 6),
+        )
+
+    def can_do(self, technician: Technician, request: ServiceRequest) -> bool:
+        """The technician has a skill for the request's unit (or it has none)."""
+        if request.unit_id is None:
+            return True
+        return TechnicianSkill.objects.filter(
+            technician=technician,
+            category_id__in=network.category_and_ancestors(request.unit.product.category),
+        ).exists()
+
+    def visits_for_today(self) -> None:
+        """The demo technician's day: a few of his own booked requests, scheduled for
+        today in route order, for his phone's "My visits"."""
+        self.clock.set(self.now)
+        rng = random.Random(11)
+        today = self.today()
+        user = self.users["tech"]
+        technician = Technician.objects.get(user=user)
+        mine = [
+            request
+            for request in self.waiting_for_a_visit().filter(
+                assignee=user, status=Status.ASSIGNED, service_center=user.service_center
+            )
+            if self.can_do(technician, request)
+        ]
+        for order, (request, (hour, minute)) in enumerate(
+            zip(mine, data.TECH_TODAY, strict=False), start=1
+        ):
+            visit = dispatch.create_visit(
+                request,
+                actor=self.dispatcher,
+                center=request.service_center,
+                duration_minutes=rng.choice([45, 60, 90]),
+                day=today,
+                location=self.near(request.service_center, rng, 0.05),
+            )
+            dispatch.schedule(
+                visit,
+                actor=self.dispatcher,
+                technician=technician,
+                planned_start=self.local(today, hour, minute),
+                sequence=order,
+            )
+            self.created["visits"] += 1
+
+    def visits_for_tomorrow(self) -> None:
+        """Every open request that needs a visit and has none gets one for tomorrow, not
+        yet planned: the dispatcher plans the day on the board. Where the customer is, is
+        a point around their service center; a third agreed a morning or afternoon. A few
+        (`data.TOMORROW_HARD_CASES`) cannot be placed, and the board says why."""
+        self.clock.set(self.now)
+        rng = random.Random(7)
+        tomorrow = timezone.localdate(self.now) + datetime.timedelta(days=1)
+        hard = {code: list(cases) for code, cases in data.TOMORROW_HARD_CASES.items()}
+        for request in self.waiting_for_a_visit():
             center = request.service_center
-            location = None
-            if center.latitude is not None:
-                location = (
-                    round(float(center.latitude) + rng.uniform(-0.08, 0.08), 6),
-                    round(float(center.longitude) + rng.uniform(-0.1, 0.1), 6),
-                )
+            location = self.near(center, rng)
             window = None
             if rng.random() < 1 / 3:
                 start_hour = rng.choice([9, 14])
@@ -1024,17 +1101,25 @@ class _Builder:
                     self.local(tomorrow, start_hour),
                     self.local(tomorrow, start_hour + 3),
                 )
+            duration = rng.choice([45, 60, 90])
+            case = hard[center.code].pop(0) if hard.get(center.code) else None
+            if case:
+                services.add_comment(request, actor=self.dispatcher, body=case["note"])
+                if "window" in case:
+                    start_hour, end_hour = case["window"]
+                    window = (self.local(tomorrow, start_hour), self.local(tomorrow, end_hour))
+                duration = case.get("duration", duration)
+                location = case.get("location", location)
             dispatch.create_visit(
                 request,
                 actor=self.dispatcher,
                 center=center,
                 window=window,
-                duration_minutes=rng.choice([45, 60, 90]),
+                duration_minutes=duration,
                 day=tomorrow,
                 location=location,
             )
-            count += 1
-        self.created["visits"] = count
+            self.created["visits"] += 1
 
     def schedule(self, story: _Story) -> list[tuple[datetime.datetime, _Step]]:
         """Times for the story's steps, shifted back until the last one is in the past."""
@@ -1431,7 +1516,7 @@ class _Builder:
             if final == Status.WAITING_CUSTOMER:
                 return story
             step((600, 2880), lambda: self.resume(story))
-        step((30, 150), lambda: self.resolve(story))
+        step((30, 150), lambda: self.resolve(story), name="resolve")
         if final == Status.RESOLVED:
             return story
         step((1440, 4320), lambda: self.close(story))
@@ -1746,11 +1831,102 @@ class _Builder:
             duration_minutes=self.rng.randint(1, 5),
         )
 
+    # -- a partner technician's visit, the real way: fees accrue at check-out ---------------
+
+    def visited_by_partner(self, story: _Story) -> bool:
+        """Field work of a partner center finished on the day the technician arrived is
+        done as a visit on the phone (checked in, checked out with a signature)."""
+        spec = story.spec
+        if (
+            spec.center is None
+            or spec.center.kind != ServiceCenter.Kind.PARTNER
+            or spec.mode != "onsite"
+            or spec.kind not in (Kind.REPAIR, Kind.INSTALLATION, Kind.MAINTENANCE)
+            or spec.final not in (Status.RESOLVED, Status.CLOSED)
+            or spec.waits_for_parts
+            or spec.waits_for_customer
+            or spec.assignee is None
+            or story.unit is None
+        ):
+            return False
+        arrive, done = story.times.get("start"), story.times.get("resolve")
+        if arrive is None or done is None:
+            return False
+        if timezone.localdate(arrive, self.tz) != timezone.localdate(done, self.tz):
+            return False
+        technician = Technician.objects.filter(user=spec.assignee).first()
+        return technician is not None and self.can_do(technician, story.request)
+
+    def arrive(self, story: _Story) -> None:
+        """Booked by the dispatcher, travelled to and checked in at the story's start."""
+        spec, request = story.spec, story.request
+        worker = spec.assignee
+        technician = Technician.objects.get(user=worker)
+        rng = random.Random(request.pk)
+        arrive = self.clock.now()
+        location = self.near(spec.center, rng, 0.05)
+        self.clock.set(arrive - 50 * MINUTE)
+        visit = dispatch.create_visit(
+            request,
+            actor=self.dispatcher,
+            center=spec.center,
+            duration_minutes=rng.choice([45, 60, 90]),
+            day=timezone.localdate(arrive, self.tz),
+            location=location,
+        )
+        visit = dispatch.schedule(
+            visit, actor=self.dispatcher, technician=technician, planned_start=arrive, sequence=1
+        )
+        self.clock.set(arrive - rng.randint(20, 45) * MINUTE)
+        visit = dispatch.start_travel(visit, worker)
+        self.clock.set(arrive)
+        story.visit = dispatch.check_in(visit, worker, *(location or (None, None)))
+        story.request.refresh_from_db()
+        self.created["visits"] += 1
+
+    def check_out(self, story: _Story, work_done: str) -> None:
+        """Work done, rated and signed on the phone: the signed service form goes to the
+        customer and the partner's fee accrues (`settlement.accrue`)."""
+        request = story.request
+        rng = random.Random(request.pk)
+        contact = getattr(request, "contact", None)
+        visit = story.visit
+        dispatch.check_out(
+            visit,
+            story.spec.assignee,
+            work_done=work_done,
+            first_time_fix=True,
+            customer_comment=rng.choice(data.CUSTOMER_COMMENTS),
+            customer_rating=rng.choice([5, 5, 5, 4]),
+            signed_by=getattr(contact, "name", "") or request.customer.name,
+            signature_png_bytes=self.signature(),
+            latitude=visit.latitude,
+            longitude=visit.longitude,
+        )
+        story.visit = None
+        story.request.refresh_from_db()
+
+    def signature(self) -> bytes:
+        """A customer's scribble as a PNG, drawn once."""
+        if not hasattr(self, "_signature"):
+            from PIL import Image, ImageDraw
+
+            image = Image.new("RGBA", (360, 120), (255, 255, 255, 0))
+            draw = ImageDraw.Draw(image)
+            points = [(20 + x * 8, 60 + round(25 * ((x * 7) % 5 - 2) / 2)) for x in range(40)]
+            draw.line(points, fill=(20, 30, 90, 255), width=3)
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            self._signature = buffer.getvalue()
+        return self._signature
+
     def worker(self, story: _Story) -> User:
         return story.spec.assignee or self.actor(story)
 
     def start(self, story: _Story) -> None:
         mode = story.spec.mode
+        if self.visited_by_partner(story):
+            self.arrive(story)
         note = {
             "onsite": "已到达客户现场，开始检测。",
             "depot": "已收到客户送修的设备，开始检测。",
@@ -2148,6 +2324,8 @@ class _Builder:
         else:  # consultation, complaint, training
             resolution = ResolutionType.ADVICE
             summary = story.answer or "已解答客户问题。"
+        if story.visit is not None and not again:
+            self.check_out(story, data.WORK_DONE.get(kind, summary))
         story.request = services.transition(
             story.request,
             actor=actor,

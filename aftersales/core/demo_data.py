@@ -1551,3 +1551,42 @@ WARRANTY_CASES = [
         "quote": "accepted",
     },
 ]
+
+# --- Field work: partner fees, the technician's day, tomorrow's hard cases ------------------
+
+# What an authorised partner center earns per completed visit (网点结算), CNY: the default
+# for every partner per job kind (and category), and the Shenzhen partner's own rate for
+# air conditioners (higher labour costs there). Valid from a year before the demo's today.
+FEE_RATES = [
+    # (center or None for every partner, job kind, category or None, amount)
+    (None, "repair", None, "80.00"),
+    (None, "repair", "AC", "90.00"),
+    (None, "installation", None, "120.00"),
+    (None, "maintenance", None, "60.00"),
+    (None, "exchange", None, "50.00"),
+    (None, "return", None, "50.00"),
+    ("SC-SZ-P01", "repair", "AC", "110.00"),
+]
+# What partner technicians write when they check out, per job kind.
+WORK_DONE = {
+    "installation": "已完成安装调试，试机运行正常，已向客户讲解使用与保养方法。",
+    "maintenance": "已完成保养：清洁滤网与换热器，检查管路与电气连接，运行正常。",
+}
+CUSTOMER_COMMENTS = ["师傅很专业，准时上门", "服务态度很好", "讲解得很清楚，谢谢", ""]
+# The demo technician's visits today (local start hour, minute), in route order.
+TECH_TODAY = [(9, 30), (11, 30), (14, 30)]
+# Tomorrow's visits that planning cannot place, so the board explains why, per center:
+# the customer's note (an internal comment on the request) and what makes it impossible.
+TOMORROW_HARD_CASES = {
+    "SC-SH01": [
+        {
+            "note": "客户白天上班，要求晚上7点到9点上门。",
+            "window": (19, 21),  # after every technician's working hours
+        },
+        {
+            "note": "客户在松江的别墅，需拆装全部室内机清洗，预计全天（约8小时）。",
+            "duration": 480,  # with the drive there and back, longer than a working day
+            "location": ("31.032000", "121.227000"),  # 松江区
+        },
+    ],
+}

@@ -58,11 +58,14 @@ def fingerprint() -> list:
 
 
 @pytest.fixture(scope="class")
-def demo_output(django_db_setup, django_db_blocker):
-    """Demo data loaded once for a class of read-only tests (loading takes seconds)."""
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Demo data loaded once for a class of read-only tests (loading takes seconds); the
+    signatures and service forms it files go to a temporary folder."""
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        override_settings(
+            PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")
+        ),
         transaction.atomic(),
     ):
         yield run("--if-empty")  # on an empty database, --if-empty loads
@@ -264,12 +267,72 @@ class TestDemoWorld:
             center, tomorrow, actor=User.objects.get(username="dispatcher"), time_limit_s=2
         )
 
-        # then every visit is placed or explained
+        # then every visit is placed or explained: most are placed, and the customer who
+        # is home only in the evening and the all-day job far out are explained
         placed = {p.visit.pk for p in result.placed}
         explained = {u.visit.pk: u.message for u in result.unplanned}
         assert placed | set(explained) == waiting
         assert all(explained.values())
-        assert placed
+        assert len(placed) > len(explained)
+        assert {u.reason for u in result.unplanned} == {
+            "window_outside_shifts",
+            "does_not_fit_in_shift",
+        }
+
+    def test_the_technician_has_visits_today_in_route_order(self, demo_output, client):
+        from aftersales.dispatch.models import Visit, VisitStatus
+
+        tech = User.objects.get(username="tech")
+        today = list(
+            Visit.objects.filter(technician__user=tech, day=timezone.localdate()).order_by(
+                "sequence"
+            )
+        )
+        assert len(today) >= 2
+        assert [v.sequence for v in today] == list(range(1, len(today) + 1))
+        assert all(v.status == VisitStatus.SCHEDULED for v in today)
+        assert all(v.latitude is not None and v.request.assignee_id == tech.pk for v in today)
+        starts = [v.planned_start for v in today]
+        assert starts == sorted(starts)
+        # and his phone's "My visits" lists them
+        client.force_login(tech)
+        page = client.get("/visits/")
+        assert page.status_code == 200
+        for visit in today:
+            assert f'id="visit-{visit.pk}"' in page.content.decode()
+
+    def test_partner_visits_were_completed_and_earned_their_fees(self, demo_output):
+        from aftersales.dispatch.models import FollowUpTask, Visit, VisitStatus
+        from aftersales.service.models import Attachment
+        from aftersales.settlement.models import FeeAccrual, FeeRate
+
+        # the fee schedule: a default for every partner per job kind, and a center's own
+        rates = FeeRate.objects.all()
+        assert {"repair", "installation", "maintenance"} <= set(
+            rates.filter(center=None, category=None).values_list("kind", flat=True)
+        )
+        own = rates.exclude(center=None)
+        assert own.exists()
+        assert all(rate.center.kind == ServiceCenter.Kind.PARTNER for rate in own)
+        # a few partner visits were done on the phone: signed, the form filed, a follow-up
+        done = Visit.objects.filter(
+            status=VisitStatus.COMPLETED, center__kind=ServiceCenter.Kind.PARTNER
+        )
+        assert done.count() >= 3
+        for visit in done:
+            assert visit.signature and visit.signed_by and visit.first_time_fix
+            assert visit.checked_in_at < visit.checked_out_at <= timezone.now()
+            assert Attachment.objects.filter(
+                request=visit.request, content_type="application/pdf"
+            ).exists()
+            assert FollowUpTask.objects.filter(visit=visit).exists()
+        # and each earned its partner's fee from the schedule, for the statement to build
+        accruals = FeeAccrual.objects.filter(visit__in=done)
+        assert accruals.count() == done.count()
+        assert not accruals.filter(no_rate=True).exists()
+        assert all(accrual.amount > 0 for accrual in accruals)
+        # own centers earn no fee
+        assert not FeeAccrual.objects.exclude(center__kind=ServiceCenter.Kind.PARTNER).exists()
 
     def test_every_role_has_a_demo_login(self, demo_output, client):
 
