@@ -208,6 +208,10 @@ class ReturnAuthorisation(models.Model):
     def status_colour(self) -> str:
         return STATUS_COLOURS.get(self.status, "secondary")
 
+    @property
+    def allowed_remedy_labels(self) -> list[str]:
+        return [str(Remedy(r).label) for r in self.allowed_remedies if r in Remedy.values]
+
 
 class ReturnEvent(AppendOnlyModel):
     """One step of a return, as it happened. Written once, never changed."""
