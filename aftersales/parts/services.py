@@ -42,18 +42,17 @@ from aftersales.warranty.decision import FREE
 
 def _level(part_id: int, location_id: int) -> StockLevel:
     """The level row of a part at a location, locked; created (empty) on first use."""
-    level = (
-        StockLevel.objects.select_for_update()
-        .filter(part_id=part_id, location_id=location_id)
-        .first()
-    )
+    # No ordering: the model's default joins the part and location tables, whose rows
+    # FOR UPDATE would lock too (and deadlock with the next move of the same part).
+    locked = StockLevel.objects.select_for_update(of=("self",)).order_by("pk")
+    level = locked.filter(part_id=part_id, location_id=location_id).first()
     if level is None:
         try:
             with transaction.atomic():
                 StockLevel.objects.create(part_id=part_id, location_id=location_id)
         except IntegrityError:  # someone else created it meanwhile
             pass
-        level = StockLevel.objects.select_for_update().get(part_id=part_id, location_id=location_id)
+        level = locked.get(part_id=part_id, location_id=location_id)
     return level
 
 
@@ -445,15 +444,22 @@ def reserve(
             "line": _line(part, reservation.quantity), "location": location,
         }  # fmt: skip
     _note_on_request(request, actor, body, action="reserved", reservation=reservation.pk)
-    if wait and source and request.status == Status.IN_PROGRESS:
-        from aftersales.service import services as service_services
+    if wait and source:
+        _wait_for_parts(request, actor, part, reservation)
+    return reservation
 
+
+def _wait_for_parts(request, actor, part, reservation) -> None:
+    from aftersales.service import services as service_services
+    from aftersales.service.models import ServiceRequest
+
+    request = ServiceRequest.objects.get(pk=request.pk)
+    if request.status == Status.IN_PROGRESS:
         service_services.transition(
             request, actor=actor, to=Status.WAITING_PARTS,
             note=_("Waiting for %(line)s from %(source)s.")
-            % {"line": _line(part, reservation.quantity), "source": source},
+            % {"line": _line(part, reservation.quantity), "source": reservation.source},
         )  # fmt: skip
-    return reservation
 
 
 def _locked_reservation(reservation: Reservation) -> Reservation:
@@ -697,7 +703,7 @@ def link_claim(defective: DefectivePart, claim, *, actor) -> DefectivePart:
     """The vendor recovery claim that cites this faulty part."""
     if not access.can_manage_stock(actor):
         raise NotAllowed(_("Only a service manager may link recovery claims."))
-    defective = DefectivePart.objects.select_for_update().get(pk=defective.pk)
+    defective = DefectivePart.objects.select_for_update(of=("self",)).get(pk=defective.pk)
     _check_claim(defective, claim)
     defective.vendor_claim = claim
     defective.save(update_fields=["vendor_claim"])
