@@ -15,6 +15,7 @@ from aftersales.customers.api.views import CustomerViewSet
 from aftersales.dispatch.api import routes as dispatch_routes
 from aftersales.escalations.api.views import EscalationRuleViewSet
 from aftersales.field.api import routes as field_routes
+from aftersales.followup.api import routes as followup_routes
 from aftersales.notifications.api import routes as notification_routes
 from aftersales.parts.api import routes as parts_routes
 from aftersales.returns.api import routes as returns_routes
@@ -62,6 +63,7 @@ for app_routes in (
     settlement_routes,
     parts_routes,
     returns_routes,
+    followup_routes,
 ):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
@@ -79,5 +81,6 @@ urlpatterns = [
     *settlement_routes.PATHS,
     *parts_routes.PATHS,
     *returns_routes.PATHS,
+    *followup_routes.PATHS,
     *router.urls,
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "aftersales.settlement",
     "aftersales.parts",
     "aftersales.returns",
+    "aftersales.followup",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("settlement/", include(("aftersales.settlement.urls", "settlement"))),
     path("parts/", include(("aftersales.parts.urls", "parts"))),
     path("returns/", include(("aftersales.returns.urls", "returns"))),
+    path("follow-ups/", include(("aftersales.followup.urls", "followup"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

@@ -26,6 +26,7 @@ class Event(models.TextChoices):
     SLA_BREACHED = "sla_breached", _("Deadline missed")
     ASSIGNED = "assigned", _("Request assigned")
     VISIT_ASSIGNED = "visit_assigned", _("Visit assigned")
+    REQUEST_REOPENED = "request_reopened", _("Request reopened")
 
 
 # Who a message of each event goes to when the caller names no recipient: the request's
@@ -40,7 +41,13 @@ CUSTOMER_EVENTS = frozenset(
     }
 )
 STAFF_EVENTS = frozenset(
-    {Event.SLA_WARNING, Event.SLA_BREACHED, Event.ASSIGNED, Event.VISIT_ASSIGNED}
+    {
+        Event.SLA_WARNING,
+        Event.SLA_BREACHED,
+        Event.ASSIGNED,
+        Event.VISIT_ASSIGNED,
+        Event.REQUEST_REOPENED,
+    }
 )
 
 

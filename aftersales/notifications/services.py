@@ -169,6 +169,10 @@ EVENT_VARIABLES = {
         "visit_url": "https://service.example.com/visits/42/",
         "assigned_by": "调度 周敏",
     },
+    Event.REQUEST_REOPENED: {
+        "reason": "回访：客户反映空调仍不制冷。",
+        "reopened_by": "客服 陈静",
+    },
 }
 
 SAMPLE_STANDARD = {

@@ -21,7 +21,7 @@ from aftersales.core.counters import next_value
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.core.uploads import check_upload
 from aftersales.notifications.services import notify
-from aftersales.service import access, clocks, entitlement, workflow
+from aftersales.service import access, clocks, entitlement, signals, workflow
 from aftersales.service.choices import (
     CallDirection,
     Channel,
@@ -550,6 +550,9 @@ def transition(
     if "assignee" in changed:
         _tell_assignee(request, actor)
     _settle_money(request, actor, to, note)
+    signals.status_changed.send(
+        sender=ServiceRequest, request=request, source=source, target=to, actor=actor, at=now
+    )
     return request
 
 

@@ -1,0 +1,151 @@
+"""Follow-up after resolution (回访): when to call, the calls made, and what was heard.
+
+A `FollowUp` is scheduled when a request is resolved or a visit completed (one open per
+request), due after the days its `FollowUpRule` says (default 3). The agent calls and
+records each try (`FollowUpAttempt`, append-only); the outcome closes the request
+(solved) or reopens it (not solved); a customer who cannot be reached is tried again
+later, a few times, then the follow-up is given up.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.models import AppendOnlyModel
+from aftersales.service.choices import Kind
+
+
+class Method(models.TextChoices):
+    CALL = "call", _("Phone call")
+    MESSAGE = "message", _("Message with a survey link")
+
+
+class FollowUpRule(models.Model):
+    """When and how to follow up, per kind of request and service plan (empty: any). The
+    most specific active rule applies; without one, a call after 3 days."""
+
+    kind = models.CharField(_("request kind"), max_length=20, choices=Kind.choices, blank=True)
+    plan = models.ForeignKey(
+        "warranty.ServicePlan", verbose_name=_("service plan"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    days = models.PositiveSmallIntegerField(
+        _("days after resolution"), default=3, validators=[MaxValueValidator(60)]
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices,
+                              default=Method.CALL)  # fmt: skip
+    script = models.TextField(
+        _("call script"), blank=True,
+        help_text=_("What the agent says and asks on the call, shown on the follow-up page."),
+    )  # fmt: skip
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "plan__code"]
+        verbose_name = _("follow-up rule")
+        verbose_name_plural = _("follow-up rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "plan"], condition=Q(active=True), name="followup_rule_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display() or _('any kind')} · {self.plan or _('any plan')}"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    UNREACHABLE = "unreachable", _("Could not reach")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class FollowUp(models.Model):
+    request = models.ForeignKey(
+        "service.ServiceRequest", verbose_name=_("service request"),
+        on_delete=models.PROTECT, related_name="followups",
+    )  # fmt: skip
+    visit = models.ForeignKey(
+        "dispatch.Visit", verbose_name=_("visit"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="followups",
+    )  # fmt: skip
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices,
+                              default=Method.CALL)  # fmt: skip
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.OPEN)  # fmt: skip
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="followups",
+    )  # fmt: skip
+    attempts = models.PositiveSmallIntegerField(_("calls made"), default=0)
+    solved = models.BooleanField(_("problem solved"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1–5)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )  # fmt: skip
+    comments = models.TextField(_("customer's comments"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("completed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # Bumped on every change; a change based on an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["status", "due_at"], name="followup_due_idx")]
+        constraints = [
+            # One open follow-up per request: a resolution and its visit's check-out
+            # arriving together make one call, not two.
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="open"), name="followup_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__range=(1, 5)),
+                name="followup_satisfaction_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+
+class Reached(models.TextChoices):
+    REACHED = "reached", _("Reached the customer")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Line busy")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class FollowUpAttempt(AppendOnlyModel):
+    """One try to reach the customer, as the agent recorded it."""
+
+    followup = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="calls")
+    result = models.CharField(_("result"), max_length=14, choices=Reached.choices)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("follow-up call")
+        verbose_name_plural = _("follow-up calls")
+
+    def __str__(self) -> str:
+        return f"{self.followup_id} {self.result}"

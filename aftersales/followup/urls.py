@@ -1,0 +1,10 @@
+"""Follow-up calls (/follow-ups/, namespace `followup`)."""
+
+from django.urls import path
+
+from aftersales.followup import views
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

@@ -1,0 +1,57 @@
+"""The agent's follow-up queue (/follow-ups/) and one follow-up with its call form.
+
+Agents, dispatchers and managers only (403 for others); a follow-up of a request the user
+may not see is 404. Thin: the rules are in services.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from aftersales.core.decorators import allowed_if
+from aftersales.core.errors import DomainError
+from aftersales.core.forms import show_error
+from aftersales.followup import selectors, services
+from aftersales.followup.forms import CallForm
+
+NAV = "followup"
+work_required = allowed_if(services.can_work)
+
+
+@work_required
+@require_GET
+def queue(request):
+    view = request.GET.get("view", "due")
+    if view not in selectors.VIEWS:
+        view = "due"
+    rows = selectors.queue(request.user, view)
+    return render(
+        request,
+        "followup/queue.html",
+        {"nav": NAV, "view": view, "rows": rows[:200], "count": rows.count()},
+    )
+
+
+@work_required
+@require_http_methods(["GET", "POST"])
+def detail(request, pk):
+    followup = get_object_or_404(
+        selectors.with_calls(services.visible_followups(request.user)), pk=pk
+    )
+    form = CallForm(request.POST or None, initial={"version": followup.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record(followup, request.user, **form.outcome())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Call recorded."))
+            return redirect("followup:queue")
+    rule = services.rule_for(followup.request)
+    return render(
+        request,
+        "followup/detail.html",
+        {"nav": NAV, "followup": followup, "form": form, "script": rule.script if rule else ""},
+        status=400 if request.method == "POST" else 200,
+    )
