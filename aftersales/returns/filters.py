@@ -37,13 +37,17 @@ class ReturnFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=RmaKind.choices, label=_("Kind"))
     customer = django_filters.CharFilter(method="by_customer", label=_("Customer"))
     created_from = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label=_("Authorised from"),
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label=_("Authorised from"),
         widget=DateInput(),
-    )  # fmt: skip
+    )
     created_to = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label=_("Authorised until"),
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label=_("Authorised until"),
         widget=DateInput(),
-    )  # fmt: skip
+    )
     overridden = django_filters.BooleanFilter(label=_("Manager override"))
 
     class Meta:

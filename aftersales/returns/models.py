@@ -76,10 +76,14 @@ class AccessoryDeduction(models.Model):
 
     name = models.CharField(_("accessory"), max_length=100)
     category = models.ForeignKey(
-        "catalog.Category", verbose_name=_("product category"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "catalog.Category",
+        verbose_name=_("product category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Empty: any product category."),
-    )  # fmt: skip
+    )
     amount = models.DecimalField(
         _("deduction (CNY)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -117,16 +121,20 @@ class AccessoryDeduction(models.Model):
 class ReturnAuthorisation(models.Model):
     number = models.CharField(_("RMA number"), max_length=32, unique=True)
     request = models.ForeignKey(
-        "service.ServiceRequest", verbose_name=_("service request"), on_delete=models.PROTECT,
+        "service.ServiceRequest",
+        verbose_name=_("service request"),
+        on_delete=models.PROTECT,
         related_name="returns",
-    )  # fmt: skip
+    )
     unit = models.ForeignKey(
         "assets.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="returns"
     )
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
         related_name="returns",
-    )  # fmt: skip
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=RmaKind.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=RmaStatus.choices, default=RmaStatus.AUTHORISED
@@ -141,20 +149,29 @@ class ReturnAuthorisation(models.Model):
     overridden = models.BooleanField(_("manager override"), default=False)
     override_reason = models.TextField(_("override reason"), blank=True)
     override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("override by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("override by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("authorised by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("authorised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("authorised at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     # Receipt.
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
-    condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices,
-                                 blank=True)  # fmt: skip
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=Condition.choices, blank=True
+    )
     accessories_present = models.TextField(_("accessories present"), blank=True)
     missing_accessories = models.ManyToManyField(
         AccessoryDeduction, verbose_name=_("missing accessories"), blank=True, related_name="+"
@@ -178,9 +195,13 @@ class ReturnAuthorisation(models.Model):
         _("refund method"), max_length=20, choices=PaymentMethod.choices, blank=True
     )
     replacement_unit = models.OneToOneField(
-        "assets.Unit", verbose_name=_("replacement unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="replaced_by_rma",
-    )  # fmt: skip
+        "assets.Unit",
+        verbose_name=_("replacement unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by_rma",
+    )
     repair_note = models.TextField(_("repair note"), blank=True)
     tracking_number = models.CharField(_("shipment tracking"), max_length=64, blank=True)
     rejection_reason = models.TextField(_("rejection reason (the customer sees it)"), blank=True)
@@ -243,13 +264,23 @@ class TradeInRate(models.Model):
     """What an old unit is worth: per product (or category, or any), age band and condition."""
 
     product = models.ForeignKey(
-        "catalog.Product", verbose_name=_("product"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+", help_text=_("Empty: the category's rate."),
-    )  # fmt: skip
+        "catalog.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the category's rate."),
+    )
     category = models.ForeignKey(
-        "catalog.Category", verbose_name=_("product category"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+", help_text=_("Empty: any product category."),
-    )  # fmt: skip
+        "catalog.Category",
+        verbose_name=_("product category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: any product category."),
+    )
     min_age_months = models.PositiveSmallIntegerField(_("from age (months)"), default=0)
     max_age_months = models.PositiveSmallIntegerField(
         _("below age (months)"), null=True, blank=True, help_text=_("Empty: no upper limit.")
@@ -287,13 +318,17 @@ class TradeInCredit(models.Model):
 
     number = models.CharField(_("credit number"), max_length=32, unique=True)
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
         related_name="trade_in_credits",
-    )  # fmt: skip
+    )
     old_unit = models.OneToOneField(
-        "assets.Unit", verbose_name=_("traded-in unit"), on_delete=models.PROTECT,
+        "assets.Unit",
+        verbose_name=_("traded-in unit"),
+        on_delete=models.PROTECT,
         related_name="trade_in_credit",
-    )  # fmt: skip
+    )
     condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices)
     age_months = models.PositiveSmallIntegerField(_("age (months)"))
     rate = models.ForeignKey(
@@ -304,19 +339,30 @@ class TradeInCredit(models.Model):
         _("status"), max_length=10, choices=CreditStatus.choices, default=CreditStatus.ISSUED
     )
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     used_on_unit = models.ForeignKey(
-        "assets.Unit", verbose_name=_("used on (new unit)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        "assets.Unit",
+        verbose_name=_("used on (new unit)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     used_reference = models.CharField(_("purchase reference"), max_length=64, blank=True)
     used_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("used by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("used by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:

@@ -14,9 +14,14 @@ from aftersales.returns.models import (
 def return_rows(user, queryset=None):
     """Returns the user may see, with what a list row shows (one query)."""
     return services.visible_returns(user, queryset).select_related(
-        "request", "unit", "unit__product", "customer", "replacement_unit", "created_by",
+        "request",
+        "unit",
+        "unit__product",
+        "customer",
+        "replacement_unit",
+        "created_by",
         "override_by",
-    )  # fmt: skip
+    )
 
 
 def return_detail(user):

@@ -72,10 +72,14 @@ def return_list(request):
         request,
         "returns/list.html",
         _context(
-            request, "returns", filters=filters, page_obj=page, current_sort=sort,
+            request,
+            "returns",
+            filters=filters,
+            page_obj=page,
+            current_sort=sort,
             query=query.urlencode(),
         ),
-    )  # fmt: skip
+    )
 
 
 @view_required
@@ -107,9 +111,14 @@ def _detail_context(request, rma, forms=None):
         except DomainError:
             figures = None
     return _context(
-        request, "returns", rma=rma, events=rma.events.all(), step_forms=step_forms,
-        figures=figures, missing=rma.missing_accessories.all(),
-    )  # fmt: skip
+        request,
+        "returns",
+        rma=rma,
+        events=rma.events.all(),
+        step_forms=step_forms,
+        figures=figures,
+        missing=rma.missing_accessories.all(),
+    )
 
 
 @view_required
@@ -123,29 +132,45 @@ def _do_step(request, rma, step, data):
     version = request.POST.get("version")
     if step == "receive":
         return services.receive(
-            rma, request.user, condition=data["condition"], missing=data["missing"],
-            accessories_present=data["accessories_present"], note=data["note"],
-            photos=data["photos"], version=version,
-        )  # fmt: skip
+            rma,
+            request.user,
+            condition=data["condition"],
+            missing=data["missing"],
+            accessories_present=data["accessories_present"],
+            note=data["note"],
+            photos=data["photos"],
+            version=version,
+        )
     if step == "inspect":
         return services.inspect(
-            rma, request.user, fault_confirmed=data["fault_confirmed"],
-            customer_damage=data["customer_damage"], note=data["note"], version=version,
-        )  # fmt: skip
+            rma,
+            request.user,
+            fault_confirmed=data["fault_confirmed"],
+            customer_damage=data["customer_damage"],
+            note=data["note"],
+            version=version,
+        )
     if step == "refund":
         return services.refund(
-            rma, request.user, method=data["method"], price_paid=data["price_paid"],
-            note=data["note"], version=version,
-        )  # fmt: skip
+            rma,
+            request.user,
+            method=data["method"],
+            price_paid=data["price_paid"],
+            note=data["note"],
+            version=version,
+        )
     if step == "exchange":
         return services.exchange(
             rma, request.user, new_serial=data["new_serial"], note=data["note"], version=version
         )
     if step == "ship":
         return services.ship_repaired(
-            rma, request.user, repair_note=data["repair_note"],
-            tracking_number=data["tracking_number"], version=version,
-        )  # fmt: skip
+            rma,
+            request.user,
+            repair_note=data["repair_note"],
+            tracking_number=data["tracking_number"],
+            version=version,
+        )
     if step == "reject":
         return services.reject(rma, request.user, reason=data["reason"], version=version)
     return services.close(rma, request.user, note=data["note"], version=version)
@@ -195,9 +220,13 @@ def return_start(request, request_number):
         data = form.cleaned_data
         try:
             rma = services.authorise(
-                request.user, service_request, kind=data["kind"], reason=data["reason"],
-                price_paid=data["price_paid"], override_reason=data["override_reason"],
-            )  # fmt: skip
+                request.user,
+                service_request,
+                kind=data["kind"],
+                reason=data["reason"],
+                price_paid=data["price_paid"],
+                override_reason=data["override_reason"],
+            )
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -215,9 +244,10 @@ def return_start(request, request_number):
 @require_GET
 def deduction_list(request):
     return render(
-        request, "returns/deduction_list.html",
+        request,
+        "returns/deduction_list.html",
         _context(request, "deductions", deductions=selectors.deduction_rows()),
-    )  # fmt: skip
+    )
 
 
 def _table_form(request, form_class, instance, save, template, done, back):
@@ -231,27 +261,37 @@ def _table_form(request, form_class, instance, save, template, done, back):
             messages.success(request, done)
             return redirect(back)
     return render(
-        request, template,
+        request,
+        template,
         _context(request, back.split(":")[1], form=form, obj=instance if instance.pk else None),
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @manager_required
 def deduction_create(request):
     return _table_form(
-        request, DeductionForm, AccessoryDeduction(), services.save_deduction,
-        "returns/deduction_form.html", _("Deduction saved."), "returns:deductions",
-    )  # fmt: skip
+        request,
+        DeductionForm,
+        AccessoryDeduction(),
+        services.save_deduction,
+        "returns/deduction_form.html",
+        _("Deduction saved."),
+        "returns:deductions",
+    )
 
 
 @manager_required
 def deduction_edit(request, pk):
     return _table_form(
-        request, DeductionForm, get_object_or_404(AccessoryDeduction, pk=pk),
-        services.save_deduction, "returns/deduction_form.html", _("Deduction saved."),
+        request,
+        DeductionForm,
+        get_object_or_404(AccessoryDeduction, pk=pk),
+        services.save_deduction,
+        "returns/deduction_form.html",
+        _("Deduction saved."),
         "returns:deductions",
-    )  # fmt: skip
+    )
 
 
 # --- Trade-in -----------------------------------------------------------------------------
@@ -288,13 +328,18 @@ def trade_in(request):
                 show_error(form, error, {"unit": "serial_number"})
                 status = 400
     return render(
-        request, "returns/trade_in.html",
+        request,
+        "returns/trade_in.html",
         _context(
-            request, "trade_in", form=form, found=found, use_form=UseCreditForm(),
+            request,
+            "trade_in",
+            form=form,
+            found=found,
+            use_form=UseCreditForm(),
             credits=selectors.credit_rows(request.user)[:100],
         ),
         status=status,
-    )  # fmt: skip
+    )
 
 
 @run_required
@@ -324,22 +369,33 @@ def credit_use(request, number):
 @require_GET
 def rate_list(request):
     return render(
-        request, "returns/rate_list.html",
+        request,
+        "returns/rate_list.html",
         _context(request, "rates", rates=selectors.rate_rows()),
-    )  # fmt: skip
+    )
 
 
 @manager_required
 def rate_create(request):
     return _table_form(
-        request, TradeInRateForm, TradeInRate(), services.save_rate, "returns/rate_form.html",
-        _("Trade-in rate saved."), "returns:rates",
-    )  # fmt: skip
+        request,
+        TradeInRateForm,
+        TradeInRate(),
+        services.save_rate,
+        "returns/rate_form.html",
+        _("Trade-in rate saved."),
+        "returns:rates",
+    )
 
 
 @manager_required
 def rate_edit(request, pk):
     return _table_form(
-        request, TradeInRateForm, get_object_or_404(TradeInRate, pk=pk), services.save_rate,
-        "returns/rate_form.html", _("Trade-in rate saved."), "returns:rates",
-    )  # fmt: skip
+        request,
+        TradeInRateForm,
+        get_object_or_404(TradeInRate, pk=pk),
+        services.save_rate,
+        "returns/rate_form.html",
+        _("Trade-in rate saved."),
+        "returns:rates",
+    )

@@ -32,8 +32,7 @@ class ReturnSerializer(serializers.ModelSerializer):
     replacement_unit = serializers.CharField(
         source="replacement_unit.serial_number", read_only=True, default=None
     )
-    missing_accessories = serializers.SlugRelatedField(slug_field="name", many=True,
-                                                       read_only=True)  # fmt: skip
+    missing_accessories = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     currency = serializers.SerializerMethodField()
     next_steps = serializers.SerializerMethodField()
     override_by = serializers.StringRelatedField()
@@ -42,15 +41,46 @@ class ReturnSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReturnAuthorisation
         fields = [
-            "id", "number", "request", "unit", "customer", "customer_name", "kind", "status",
-            "reason", "price_paid", "currency", "allowed_remedies", "warranty_reasons",
-            "overridden", "override_reason", "override_by", "created_by", "created_at",
-            "received_at", "condition", "accessories_present", "missing_accessories",
-            "receipt_note", "inspected_at", "fault_confirmed", "customer_damage",
-            "inspection_note", "outcome_at", "refund_amount", "deductions", "deduction_lines",
-            "refund_method", "replacement_unit", "repair_note", "tracking_number",
-            "rejection_reason", "closed_at", "version", "next_steps",
-        ]  # fmt: skip
+            "id",
+            "number",
+            "request",
+            "unit",
+            "customer",
+            "customer_name",
+            "kind",
+            "status",
+            "reason",
+            "price_paid",
+            "currency",
+            "allowed_remedies",
+            "warranty_reasons",
+            "overridden",
+            "override_reason",
+            "override_by",
+            "created_by",
+            "created_at",
+            "received_at",
+            "condition",
+            "accessories_present",
+            "missing_accessories",
+            "receipt_note",
+            "inspected_at",
+            "fault_confirmed",
+            "customer_damage",
+            "inspection_note",
+            "outcome_at",
+            "refund_amount",
+            "deductions",
+            "deduction_lines",
+            "refund_method",
+            "replacement_unit",
+            "repair_note",
+            "tracking_number",
+            "rejection_reason",
+            "closed_at",
+            "version",
+            "next_steps",
+        ]
         read_only_fields = fields
 
     def get_currency(self, obj) -> str:
@@ -80,23 +110,30 @@ class StartSerializer(serializers.Serializer):
 
 class VersionedSerializer(serializers.Serializer):
     version = serializers.IntegerField(
-        required=False, allow_null=True, default=None,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="The version you read; a return changed meanwhile is refused (409).",
-    )  # fmt: skip
+    )
 
 
 class ReceiveSerializer(VersionedSerializer):
     condition = serializers.ChoiceField(choices=Condition.choices)
     missing = serializers.PrimaryKeyRelatedField(
-        queryset=AccessoryDeduction.objects.all(), many=True, required=False, default=list,
+        queryset=AccessoryDeduction.objects.all(),
+        many=True,
+        required=False,
+        default=list,
         help_text="Ids of the missing accessories' deductions.",
-    )  # fmt: skip
+    )
     accessories_present = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
     photos = serializers.ListField(
-        child=serializers.FileField(), required=False, default=list,
+        child=serializers.FileField(),
+        required=False,
+        default=list,
         help_text="Photos of the item as it arrived (multipart).",
-    )  # fmt: skip
+    )
 
 
 class InspectSerializer(VersionedSerializer):
@@ -140,8 +177,15 @@ class DeductionSerializer(serializers.ModelSerializer):
 class TradeInRateSerializer(serializers.ModelSerializer):
     class Meta:
         model = TradeInRate
-        fields = ["id", "product", "category", "condition", "min_age_months", "max_age_months",
-                  "value"]  # fmt: skip
+        fields = [
+            "id",
+            "product",
+            "category",
+            "condition",
+            "min_age_months",
+            "max_age_months",
+            "value",
+        ]
 
 
 class ValuationRequestSerializer(serializers.Serializer):
@@ -171,9 +215,21 @@ class CreditSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TradeInCredit
-        fields = ["id", "number", "customer", "old_unit", "condition", "age_months", "value",
-                  "currency", "status", "issued_at", "used_on_unit", "used_reference",
-                  "used_at"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "old_unit",
+            "condition",
+            "age_months",
+            "value",
+            "currency",
+            "status",
+            "issued_at",
+            "used_on_unit",
+            "used_reference",
+            "used_at",
+        ]
         read_only_fields = fields
 
     def get_currency(self, obj) -> str:

@@ -38,8 +38,9 @@ class MayRunReturns(permissions.BasePermission):
 
 
 def _step(serializer_class, summary):
-    return extend_schema(summary=summary, request=serializer_class,
-                         responses=s.ReturnDetailSerializer)  # fmt: skip
+    return extend_schema(
+        summary=summary, request=serializer_class, responses=s.ReturnDetailSerializer
+    )
 
 
 @extend_schema_view(
@@ -84,9 +85,13 @@ class ReturnViewSet(
         if service_request is None:
             raise DomainError(_("No request with this number."), code="not_found", field="request")
         rma = services.authorise(
-            request.user, service_request, kind=values["kind"], reason=values["reason"],
-            price_paid=values["price_paid"], override_reason=values["override_reason"],
-        )  # fmt: skip
+            request.user,
+            service_request,
+            kind=values["kind"],
+            reason=values["reason"],
+            price_paid=values["price_paid"],
+            override_reason=values["override_reason"],
+        )
         return self._answer(rma, status.HTTP_201_CREATED)
 
     def _run(self, request, serializer_class, do):
@@ -144,8 +149,9 @@ class _TableViewSet(
     save = None
 
     def perform_create(self, serializer):
-        serializer.instance = type(self).save(serializer.Meta.model(**serializer.validated_data),
-                                              self.request.user)  # fmt: skip
+        serializer.instance = type(self).save(
+            serializer.Meta.model(**serializer.validated_data), self.request.user
+        )
 
     def perform_update(self, serializer):
         instance = serializer.instance
@@ -240,7 +246,9 @@ class TradeInCreditViewSet(
         serial = data.validated_data["new_serial"]
         new_unit = _visible_unit(request.user, serial) if serial else None
         credit = services.use_credit(
-            request.user, self.get_object(), new_unit=new_unit,
+            request.user,
+            self.get_object(),
+            new_unit=new_unit,
             reference=data.validated_data["reference"],
-        )  # fmt: skip
+        )
         return Response(s.CreditSerializer(credit).data)

@@ -26,15 +26,19 @@ def post(client, url, data=None):
 def test_refund_five_days_after_purchase_through_the_api(agent, faulty_request, charger):
     request = faulty_request(5)
     client = api(agent)
-    response = post(client, "/returns/", {"request": request.number, "kind": "refund",
-                                          "price_paid": "1999.00"})  # fmt: skip
+    response = post(
+        client, "/returns/", {"request": request.number, "kind": "refund", "price_paid": "1999.00"}
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     number = body["number"]
     assert body["status"] == "authorised" and body["next_steps"] == ["receive", "reject"]
     assert "refund" in body["allowed_remedies"] and body["currency"] == "CNY"
-    response = post(client, f"/returns/{number}/receive/", {
-        "condition": "good", "missing": [charger.pk], "version": body["version"]})  # fmt: skip
+    response = post(
+        client,
+        f"/returns/{number}/receive/",
+        {"condition": "good", "missing": [charger.pk], "version": body["version"]},
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["missing_accessories"] == ["充电器"]
     assert post(client, f"/returns/{number}/inspect/", {"fault_confirmed": True}).status_code == 200
@@ -46,7 +50,12 @@ def test_refund_five_days_after_purchase_through_the_api(agent, faulty_request, 
     body = post(client, f"/returns/{number}/close/").json()
     assert body["status"] == "closed"
     assert [e["action"] for e in body["events"]] == [
-        "authorised", "received", "inspected", "refunded", "closed"]  # fmt: skip
+        "authorised",
+        "received",
+        "inspected",
+        "refunded",
+        "closed",
+    ]
     assert Unit.objects.get(pk=request.unit_id).status == UnitStatus.RETURNED
 
 
@@ -75,8 +84,11 @@ def test_refund_at_day_ten_needs_a_manager_and_a_reason(agent, manager, faulty_r
     response = post(api(manager), "/returns/", {"request": request.number, "kind": "refund"})
     assert response.status_code == 400
     assert "override_reason" in response.json()["errors"]
-    response = post(api(manager), "/returns/", {
-        "request": request.number, "kind": "refund", "override_reason": "经理批准"})  # fmt: skip
+    response = post(
+        api(manager),
+        "/returns/",
+        {"request": request.number, "kind": "refund", "override_reason": "经理批准"},
+    )
     assert response.status_code == 201
     assert response.json()["overridden"] is True
     assert response.json()["override_reason"] == "经理批准"
@@ -158,15 +170,16 @@ def test_trade_in_valuation_and_credit_through_the_api(
 ):
     from aftersales.testing.factories import UnitFactory
 
-    old = UnitFactory(customer=customer, product=phone_model,
-                      purchased_on=phone_model_purchase(14))  # fmt: skip
+    old = UnitFactory(customer=customer, product=phone_model, purchased_on=phone_model_purchase(14))
     client = api(agent)
-    response = post(client, "/trade-in/valuation/", {"serial_number": old.serial_number,
-                                                     "condition": "good"})  # fmt: skip
+    response = post(
+        client, "/trade-in/valuation/", {"serial_number": old.serial_number, "condition": "good"}
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["value"] == "800.00" and response.json()["age_months"] == 14
-    response = post(client, "/trade-in-credits/", {"serial_number": old.serial_number,
-                                                   "condition": "good"})  # fmt: skip
+    response = post(
+        client, "/trade-in-credits/", {"serial_number": old.serial_number, "condition": "good"}
+    )
     assert response.status_code == 201
     number = response.json()["number"]
     new = UnitFactory(customer=customer, product=phone_model)
