@@ -1062,6 +1062,8 @@ class _Builder:
             )
             if self.can_do(technician, request)
         ]
+        # Customers with an email first: the signed form of the first visit arrives by mail.
+        mine.sort(key=lambda request: (not request.customer.email, request.pk))
         for order, (request, (hour, minute)) in enumerate(
             zip(mine, data.TECH_TODAY, strict=False), start=1
         ):
