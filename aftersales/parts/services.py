@@ -225,10 +225,13 @@ def _check_usable(location: StockLocation, field: str = "location") -> None:
         )
     if location.kind == LocationKind.DEFECTIVE:
         raise DomainError(
-            _("%(location)s holds faulty parts; they can only go back to the supplier or be "
-              "scrapped.") % {"location": location},
+            _(
+                "%(location)s holds faulty parts; they can only go back to the supplier or be "
+                "scrapped."
+            )
+            % {"location": location},
             field=field,
-        )  # fmt: skip
+        )
 
 
 # --- Receipts, transfers, scrap, stocktake ------------------------------------------------
@@ -245,9 +248,14 @@ def receive(part, location, quantity, *, actor, reference="", note="") -> StockM
     """Goods received from a supplier or the factory at `location`."""
     check_receipt(actor, location)
     return _record(
-        MoveKind.RECEIPT, part, quantity, target=location, actor=actor,
-        reference=reference, note=note,
-    )  # fmt: skip
+        MoveKind.RECEIPT,
+        part,
+        quantity,
+        target=location,
+        actor=actor,
+        reference=reference,
+        note=note,
+    )
 
 
 def check_transfer(actor, source: StockLocation, target: StockLocation) -> None:
@@ -264,9 +272,15 @@ def transfer(part, source, target, quantity, *, actor, reference="", note="") ->
     """Move available (unreserved) stock from one location to another."""
     check_transfer(actor, source, target)
     return _record(
-        MoveKind.TRANSFER, part, quantity, source=source, target=target, actor=actor,
-        reference=reference, note=note,
-    )  # fmt: skip
+        MoveKind.TRANSFER,
+        part,
+        quantity,
+        source=source,
+        target=target,
+        actor=actor,
+        reference=reference,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -298,10 +312,10 @@ def adjust(part, location, counted, *, actor, note="") -> StockMove | None:
     level = _level(part.pk, location.pk)
     if counted < level.reserved:
         raise Conflict(
-            _("%(reserved)s are reserved for requests here; release them before counting "
-              "fewer.") % {"reserved": level.reserved},
+            _("%(reserved)s are reserved for requests here; release them before counting fewer.")
+            % {"reserved": level.reserved},
             field="quantity",
-        )  # fmt: skip
+        )
     difference = counted - level.on_hand
     if difference == 0:
         return None
@@ -327,9 +341,14 @@ def record_move(
         if from_location is None or to_location is None:
             raise DomainError(_("Choose where the parts come from and go to."), "to_location")
         return transfer(
-            part, from_location, to_location, quantity, actor=actor, reference=reference,
+            part,
+            from_location,
+            to_location,
+            quantity,
+            actor=actor,
+            reference=reference,
             note=note,
-        )  # fmt: skip
+        )
     if kind in (MoveKind.SCRAP, MoveKind.ADJUST):
         location = from_location or to_location
         if location is None:
@@ -338,10 +357,12 @@ def record_move(
             return scrap(part, location, quantity, actor=actor, note=note)
         return adjust(part, location, quantity, actor=actor, note=note)
     raise DomainError(
-        _("Record receipts, transfers, scrap and stocktakes here; reservations and parts "
-          "used are recorded on the request."),
+        _(
+            "Record receipts, transfers, scrap and stocktakes here; reservations and parts "
+            "used are recorded on the request."
+        ),
         field="kind",
-    )  # fmt: skip
+    )
 
 
 # --- Reorder points -----------------------------------------------------------------------
@@ -432,17 +453,27 @@ def reserve(
         note=(note or "").strip()[:500],
     )
     _record(
-        MoveKind.RESERVE, part, quantity, source=source or location, actor=actor,
-        request=request, visit=visit, reservation=reservation, note=note,
-    )  # fmt: skip
+        MoveKind.RESERVE,
+        part,
+        quantity,
+        source=source or location,
+        actor=actor,
+        request=request,
+        visit=visit,
+        reservation=reservation,
+        note=note,
+    )
     if source:
         body = _("Reserved %(line)s for %(location)s, coming from %(source)s.") % {
-            "line": _line(part, reservation.quantity), "location": location, "source": source,
-        }  # fmt: skip
+            "line": _line(part, reservation.quantity),
+            "location": location,
+            "source": source,
+        }
     else:
         body = _("Reserved %(line)s at %(location)s.") % {
-            "line": _line(part, reservation.quantity), "location": location,
-        }  # fmt: skip
+            "line": _line(part, reservation.quantity),
+            "location": location,
+        }
     _note_on_request(request, actor, body, action="reserved", reservation=reservation.pk)
     if wait and source:
         _wait_for_parts(request, actor, part, reservation)
@@ -456,10 +487,12 @@ def _wait_for_parts(request, actor, part, reservation) -> None:
     request = ServiceRequest.objects.get(pk=request.pk)
     if request.status == Status.IN_PROGRESS:
         service_services.transition(
-            request, actor=actor, to=Status.WAITING_PARTS,
+            request,
+            actor=actor,
+            to=Status.WAITING_PARTS,
             note=_("Waiting for %(line)s from %(source)s.")
             % {"line": _line(part, reservation.quantity), "source": reservation.source},
-        )  # fmt: skip
+        )
 
 
 def _locked_reservation(reservation: Reservation) -> Reservation:
@@ -491,13 +524,21 @@ def receive_reservation(reservation: Reservation, *, actor) -> Reservation:
     reservation = _locked_reservation(reservation)
     check_receive_reservation(actor, reservation)
     part, quantity, request = reservation.part, reservation.quantity, reservation.request
-    refs = {"actor": actor, "request": request, "visit": reservation.visit,
-            "reservation": reservation}  # fmt: skip
+    refs = {
+        "actor": actor,
+        "request": request,
+        "visit": reservation.visit,
+        "reservation": reservation,
+    }
     _record(MoveKind.RELEASE, part, quantity, source=reservation.source, **refs)
     _record(
-        MoveKind.TRANSFER, part, quantity, source=reservation.source,
-        target=reservation.location, **refs,
-    )  # fmt: skip
+        MoveKind.TRANSFER,
+        part,
+        quantity,
+        source=reservation.source,
+        target=reservation.location,
+        **refs,
+    )
     _record(MoveKind.RESERVE, part, quantity, source=reservation.location, **refs)
     reservation.status = ReservationStatus.RESERVED
     reservation.arrived_at = timezone.now()
@@ -524,18 +565,20 @@ def _resume_if_all_arrived(request, actor, arrived: str) -> None:
     try:
         with transaction.atomic():
             service_services.transition(
-                request, actor=actor, to=Status.IN_PROGRESS,
+                request,
+                actor=actor,
+                to=Status.IN_PROGRESS,
                 note=_("All parts have arrived: %(arrived)s") % {"arrived": arrived},
-            )  # fmt: skip
+            )
     except DomainError as error:
         # The receiver may not move the request (e.g. no one is assigned): say so and
         # leave it for the back office.
         _note_on_request(
-            request, actor,
-            _("All parts have arrived, but the request could not resume: %(why)s")
-            % {"why": error},
+            request,
+            actor,
+            _("All parts have arrived, but the request could not resume: %(why)s") % {"why": error},
             action="resume_failed",
-        )  # fmt: skip
+        )
 
 
 def check_release(actor, reservation: Reservation) -> None:
@@ -561,19 +604,27 @@ def release(reservation: Reservation, *, actor, note="") -> Reservation:
         else reservation.location
     )
     _record(
-        MoveKind.RELEASE, reservation.part, reservation.quantity, source=held_at, actor=actor,
-        request=reservation.request, visit=reservation.visit, reservation=reservation,
+        MoveKind.RELEASE,
+        reservation.part,
+        reservation.quantity,
+        source=held_at,
+        actor=actor,
+        request=reservation.request,
+        visit=reservation.visit,
+        reservation=reservation,
         note=note,
-    )  # fmt: skip
+    )
     reservation.status = ReservationStatus.RELEASED
     reservation.closed_at = timezone.now()
     reservation.save(update_fields=["status", "closed_at"])
     _note_on_request(
-        reservation.request, actor,
+        reservation.request,
+        actor,
         _("Released %(line)s at %(location)s.")
         % {"line": _line(reservation.part, reservation.quantity), "location": held_at},
-        action="released", reservation=reservation.pk,
-    )  # fmt: skip
+        action="released",
+        reservation=reservation.pk,
+    )
     return reservation
 
 
@@ -637,13 +688,17 @@ def consume(
         actor=actor,
     )
     _note_on_request(
-        request, actor,
-        _("Used %(line)s from %(location)s%(charged)s.") % {
-            "line": _line(part, move.quantity), "location": location,
+        request,
+        actor,
+        _("Used %(line)s from %(location)s%(charged)s.")
+        % {
+            "line": _line(part, move.quantity),
+            "location": location,
             "charged": _(" (charged)") if usage.chargeable else "",
         },
-        action="used", usage=usage.pk,
-    )  # fmt: skip
+        action="used",
+        usage=usage.pk,
+    )
     return usage
 
 
@@ -679,17 +734,28 @@ def return_faulty(
         received_by=actor,
     )
     _record(
-        MoveKind.RETURN_FAULTY, part, 1, target=location, actor=actor, request=request,
-        visit=visit, reference=defective.serial_number, note=defective.fault,
-    )  # fmt: skip
+        MoveKind.RETURN_FAULTY,
+        part,
+        1,
+        target=location,
+        actor=actor,
+        request=request,
+        visit=visit,
+        reference=defective.serial_number,
+        note=defective.fault,
+    )
     _note_on_request(
-        request, actor,
-        _("Faulty %(part)s%(serial)s taken back to %(location)s.") % {
-            "part": part, "location": location,
+        request,
+        actor,
+        _("Faulty %(part)s%(serial)s taken back to %(location)s.")
+        % {
+            "part": part,
+            "location": location,
             "serial": f" {defective.serial_number}" if defective.serial_number else "",
         },
-        action="faulty_returned", defective=defective.pk,
-    )  # fmt: skip
+        action="faulty_returned",
+        defective=defective.pk,
+    )
     return defective
 
 
@@ -732,9 +798,15 @@ def close_defective(
     _check_claim(defective, vendor_claim)
     kind = MoveKind.RETURN_TO_SUPPLIER if outcome == DefectiveStatus.RETURNED else MoveKind.SCRAP
     _record(
-        kind, defective.part, 1, source=defective.location, actor=actor,
-        request=defective.request, visit=defective.visit, reference=reference,
-    )  # fmt: skip
+        kind,
+        defective.part,
+        1,
+        source=defective.location,
+        actor=actor,
+        request=defective.request,
+        visit=defective.visit,
+        reference=reference,
+    )
     defective.status = outcome
     defective.closed_by = actor
     defective.closed_at = timezone.now()
