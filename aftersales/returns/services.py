@@ -214,7 +214,11 @@ def authorise(
     override_reason: str = "",
 ) -> ReturnAuthorisation:
     """Authorise a return of the request's unit: refund, exchange or depot repair."""
-    request = ServiceRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
+    request = (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=request.pk)
+    )
     Unit.objects.select_for_update().filter(pk=request.unit_id).first()
     allowed = check_authorise(actor, request, kind, override_reason)
     price = _check_money(price_paid, "price_paid")
