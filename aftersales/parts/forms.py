@@ -121,3 +121,9 @@ class CloseDefectiveForm(Form):
         ],
     )
     reference = forms.CharField(label=_("Reference"), max_length=64, required=False)
+
+
+class RuleForm(Form):
+    part = forms.ModelChoiceField(queryset=SparePart.objects.all(), label=_("Part"))
+    minimum = forms.IntegerField(label=_("Reorder point"), min_value=0)
+    target = forms.IntegerField(label=_("Refill up to"), min_value=0)

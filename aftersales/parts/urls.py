@@ -10,6 +10,7 @@ urlpatterns = [
     path("stock/export/<str:fmt>/", views.stock_export, name="stock_export"),
     path("locations/", views.location_list, name="location_list"),
     path("locations/<int:pk>/", views.location_detail, name="location_detail"),
+    path("locations/<int:pk>/reorder-point/", views.rule_save, name="rule_save"),
     path("part/<int:pk>/", views.part_detail, name="part_detail"),
     path("moves/", views.move_list, name="move_list"),
     path("moves/new/", views.move_create, name="move_create"),

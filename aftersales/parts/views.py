@@ -21,8 +21,15 @@ from aftersales.core.exports import table_response
 from aftersales.core.forms import show_error
 from aftersales.parts import access, exports, selectors, services
 from aftersales.parts.filters import DefectiveFilter, MoveFilter, StockLevelFilter
-from aftersales.parts.forms import CloseDefectiveForm, FaultyForm, MoveForm, ReserveForm, UseForm
-from aftersales.parts.models import OPEN_RESERVATIONS, DefectiveStatus, Reservation
+from aftersales.parts.forms import (
+    CloseDefectiveForm,
+    FaultyForm,
+    MoveForm,
+    ReserveForm,
+    RuleForm,
+    UseForm,
+)
+from aftersales.parts.models import OPEN_RESERVATIONS, DefectiveStatus, ReorderRule, Reservation
 from aftersales.service import access as service_access
 from aftersales.service.models import ServiceRequest
 
@@ -123,8 +130,31 @@ def location_detail(request, pk):
             levels=levels,
             reservations=reservations,
             moves=moves.order_by("-at", "-pk")[:50],
+            rule_form=RuleForm() if access.can_manage_stock(request.user) else None,
         ),
     )
+
+
+@allowed_if(access.can_manage_stock)
+@require_POST
+def rule_save(request, pk):
+    """Set (or change) the reorder point of a part at this location."""
+    location = get_object_or_404(selectors.location_rows(request.user), pk=pk)
+    form = RuleForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
+    else:
+        data = form.cleaned_data
+        rule = ReorderRule.objects.filter(part=data["part"], location=location).first()
+        rule = rule or ReorderRule(part=data["part"], location=location)
+        rule.minimum, rule.target = data["minimum"], data["target"]
+        try:
+            services.save_rule(rule, request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Reorder point saved."))
+    return redirect("parts:location_detail", pk=location.pk)
 
 
 @view_required

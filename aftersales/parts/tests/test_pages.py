@@ -206,3 +206,18 @@ def test_lists_use_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200, url
+
+
+def test_a_manager_sets_and_changes_a_reorder_point(
+    client, manager, agent, center_stock, compressor
+):
+    url = reverse("parts:rule_save", args=[center_stock.pk])
+    client.force_login(manager)
+    client.post(url, {"part": compressor.pk, "minimum": 2, "target": 5})
+    client.post(url, {"part": compressor.pk, "minimum": 3, "target": 8})
+    rule = ReorderRule.objects.get()
+    assert (rule.minimum, rule.target) == (3, 8)
+    response = client.post(url, {"part": compressor.pk, "minimum": 9, "target": 1}, follow=True)
+    assert "Refill up to at least the reorder point" in response.content.decode()
+    client.force_login(agent)
+    assert client.post(url, {"part": compressor.pk, "minimum": 1, "target": 1}).status_code == 403

@@ -117,3 +117,13 @@ def test_the_check_finds_a_level_that_disagrees_with_the_ledger(manager, warehou
     StockLevel.objects.filter(part=compressor).update(on_hand=4)
     (mismatch,) = services.check_levels()
     assert (mismatch.cached_on_hand, mismatch.ledger_on_hand) == (4, 3)
+
+
+def test_the_check_command_reports_mismatches(manager, warehouse, compressor):
+    from django.core.management import CommandError, call_command
+
+    stock(compressor, warehouse, 2, manager)
+    call_command("check_stock")
+    StockLevel.objects.filter(part=compressor).update(reserved=1, on_hand=1)
+    with pytest.raises(CommandError, match="1 stock level"):
+        call_command("check_stock")
