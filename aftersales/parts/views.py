@@ -29,7 +29,13 @@ from aftersales.parts.forms import (
     RuleForm,
     UseForm,
 )
-from aftersales.parts.models import OPEN_RESERVATIONS, DefectiveStatus, ReorderRule, Reservation
+from aftersales.parts.models import (
+    OPEN_RESERVATIONS,
+    DefectiveStatus,
+    ReorderRule,
+    Reservation,
+    ReservationStatus,
+)
 from aftersales.service import access as service_access
 from aftersales.service.models import ServiceRequest
 
@@ -114,7 +120,7 @@ def location_detail(request, pk):
     reservations = (
         selectors.reservation_rows(request.user, Reservation.objects.all())
         .filter(status__in=OPEN_RESERVATIONS)
-        .filter(location=location)
+        .filter(Q(location=location) | Q(source=location, status=ReservationStatus.AWAITING))
         .order_by("-created_at")[:100]
     )
     moves = selectors.move_rows(request.user).filter(

@@ -221,3 +221,15 @@ def test_a_manager_sets_and_changes_a_reorder_point(
     assert "Refill up to at least the reorder point" in response.content.decode()
     client.force_login(agent)
     assert client.post(url, {"part": compressor.pk, "minimum": 1, "target": 1}).status_code == 403
+
+
+def test_the_warehouse_page_lists_parts_to_send(
+    client, manager, agent, warehouse, van, compressor, work_request
+):
+    stock(compressor, warehouse, 1, manager)
+    services.reserve(compressor, van, 1, request=work_request, actor=agent, source=warehouse)
+    client.force_login(manager)
+    page = client.get(reverse("parts:location_detail", args=[warehouse.pk])).content.decode()
+    assert "to send" in page and "to 工程师车载库" in page
+    page = client.get(reverse("parts:location_detail", args=[van.pk])).content.decode()
+    assert "from 中央仓库" in page
