@@ -333,6 +333,14 @@ class TestDemoWorld:
         assert all(accrual.amount > 0 for accrual in accruals)
         # own centers earn no fee
         assert not FeeAccrual.objects.exclude(center__kind=ServiceCenter.Kind.PARTNER).exists()
+        # and the manager builds a partner's monthly statement from them
+        from aftersales.settlement import services as settlement
+
+        accrual = accruals.order_by("-month").first()
+        statement = settlement.build_statement(
+            accrual.center, accrual.month, User.objects.get(username="manager")
+        )
+        assert statement.line_count >= 1 and statement.total > 0
 
     def test_every_role_has_a_demo_login(self, demo_output, client):
 
