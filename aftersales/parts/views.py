@@ -393,7 +393,7 @@ def _form_error(request, form) -> None:
 @require_POST
 def request_reserve(request, number):
     service_request = _request_for(request, number)
-    form = ReserveForm(request.POST, user=request.user)
+    form = ReserveForm(request.POST, user=request.user, prefix="reserve")
     if not form.is_valid():
         _form_error(request, form)
     else:
@@ -420,7 +420,7 @@ def request_reserve(request, number):
 @require_POST
 def request_use(request, number):
     service_request = _request_for(request, number)
-    form = UseForm(request.POST, user=request.user)
+    form = UseForm(request.POST, user=request.user, prefix="use")
     if not form.is_valid():
         _form_error(request, form)
     else:
@@ -445,7 +445,7 @@ def request_use(request, number):
 @require_POST
 def request_faulty(request, number):
     service_request = _request_for(request, number)
-    form = FaultyForm(request.POST, user=request.user, request=service_request)
+    form = FaultyForm(request.POST, user=request.user, request=service_request, prefix="faulty")
     if not form.is_valid():
         _form_error(request, form)
     else:

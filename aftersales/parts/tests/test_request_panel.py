@@ -23,11 +23,11 @@ def test_an_agent_orders_a_part_and_the_request_resumes_when_it_arrives(
     response = client.post(
         reverse("parts:request_reserve", args=[work_request.number]),
         {
-            "part": compressor.pk,
-            "quantity": 1,
-            "location": van.pk,
-            "source": warehouse.pk,
-            "wait": "on",
+            "reserve-part": compressor.pk,
+            "reserve-quantity": 1,
+            "reserve-location": van.pk,
+            "reserve-source": warehouse.pk,
+            "reserve-wait": "on",
         },
     )
     assert response.status_code == 302
@@ -57,7 +57,7 @@ def test_a_refusal_is_shown_and_nothing_is_reserved(
     client.force_login(agent)
     response = client.post(
         reverse("parts:request_reserve", args=[work_request.number]),
-        {"part": compressor.pk, "quantity": 1, "location": center_stock.pk},
+        {"reserve-part": compressor.pk, "reserve-quantity": 1, "reserve-location": center_stock.pk},
         follow=True,
     )
     assert "Only 0 of" in response.content.decode()
@@ -73,13 +73,13 @@ def test_the_technician_records_a_part_used_and_the_faulty_one_back(
     client.force_login(technician)
     client.post(
         reverse("parts:request_use", args=[work_request.number]),
-        {"part": filter_part.pk, "quantity": 1, "location": van.pk},
+        {"use-part": filter_part.pk, "use-quantity": 1, "use-location": van.pk},
     )
     usage = PartUsage.objects.get()
     assert usage.chargeable  # a consumable, even under warranty
     client.post(
         reverse("parts:request_faulty", args=[work_request.number]),
-        {"part": compressor.pk, "serial_number": "OLD-1", "center": center.pk},
+        {"faulty-part": compressor.pk, "faulty-serial_number": "OLD-1", "faulty-center": center.pk},
     )
     assert DefectivePart.objects.get().serial_number == "OLD-1"
     work_request.entitlement = {}  # (a stub decision the page could not show)
@@ -94,7 +94,7 @@ def test_someone_who_cannot_see_the_request_gets_a_404(
     client.force_login(other_partner)
     response = client.post(
         reverse("parts:request_reserve", args=[work_request.number]),
-        {"part": compressor.pk, "quantity": 1, "location": center_stock.pk},
+        {"reserve-part": compressor.pk, "reserve-quantity": 1, "reserve-location": center_stock.pk},
     )
     assert response.status_code == 404
 
