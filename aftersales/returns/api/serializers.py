@@ -2,6 +2,7 @@
 credits. Money is a decimal string with its currency code."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from aftersales.returns import services
@@ -37,6 +38,10 @@ class ReturnSerializer(serializers.ModelSerializer):
     next_steps = serializers.SerializerMethodField()
     override_by = serializers.StringRelatedField()
     created_by = serializers.StringRelatedField()
+    refund_method = serializers.CharField(
+        read_only=True, help_text="How the refund was paid: one of the payment methods."
+    )
+    events = EventSerializer(many=True, read_only=True)
 
     class Meta:
         model = ReturnAuthorisation
@@ -80,6 +85,7 @@ class ReturnSerializer(serializers.ModelSerializer):
             "closed_at",
             "version",
             "next_steps",
+            "events",
         ]
         read_only_fields = fields
 
@@ -90,22 +96,19 @@ class ReturnSerializer(serializers.ModelSerializer):
         return services.next_steps(obj)
 
 
-class ReturnDetailSerializer(ReturnSerializer):
-    events = EventSerializer(many=True, read_only=True)
-
-    class Meta(ReturnSerializer.Meta):
-        fields = [*ReturnSerializer.Meta.fields, "events"]
-        read_only_fields = fields
-
-
 class StartSerializer(serializers.Serializer):
     request = serializers.CharField(help_text="The service request's number, e.g. SR-2026-000123")
-    kind = serializers.ChoiceField(choices=RmaKind.choices)
+    kind = serializers.CharField(help_text="refund, exchange or depot_repair")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     price_paid = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
     )
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_kind(self, value):
+        if value not in RmaKind.values:
+            raise serializers.ValidationError(_("Choose refund, exchange or depot repair."))
+        return value
 
 
 class VersionedSerializer(serializers.Serializer):

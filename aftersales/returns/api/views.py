@@ -38,9 +38,7 @@ class MayRunReturns(permissions.BasePermission):
 
 
 def _step(serializer_class, summary):
-    return extend_schema(
-        summary=summary, request=serializer_class, responses=s.ReturnDetailSerializer
-    )
+    return extend_schema(summary=summary, request=serializer_class, responses=s.ReturnSerializer)
 
 
 @extend_schema_view(
@@ -49,7 +47,7 @@ def _step(serializer_class, summary):
     create=extend_schema(
         summary="Authorise a return of a request's unit",
         request=s.StartSerializer,
-        responses={201: s.ReturnDetailSerializer},
+        responses={201: s.ReturnSerializer},
     ),
 )
 class ReturnViewSet(
@@ -58,23 +56,21 @@ class ReturnViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    serializer_class = s.ReturnSerializer
     permission_classes = [permissions.IsAuthenticated, MaySeeReturns]
     filterset_class = ReturnFilter
     lookup_field = "number"
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
+        rows = selectors.return_detail(self.request.user)
         if self.action == "list":
-            rows = selectors.return_rows(self.request.user).prefetch_related("missing_accessories")
             return sort_returns(rows, self.request.query_params.get("sort") or DEFAULT_SORT)
-        return selectors.return_detail(self.request.user)
-
-    def get_serializer_class(self):
-        return s.ReturnSerializer if self.action == "list" else s.ReturnDetailSerializer
+        return rows
 
     def _answer(self, rma, code=status.HTTP_200_OK):
         rma = selectors.return_detail(self.request.user).get(pk=rma.pk)
-        return Response(s.ReturnDetailSerializer(rma).data, status=code)
+        return Response(s.ReturnSerializer(rma).data, status=code)
 
     def create(self, request, *args, **kwargs):
         data = s.StartSerializer(data=request.data)
