@@ -106,7 +106,7 @@ class MoveFilter(_ForUser):
     def search(self, queryset, name, value):
         return _part_text(queryset, "part__", value)
 
-    def at_location(self, queryset, name, value):
+    def at_location(self, queryset, name, value: int):  # the hint names the type in the schema
         if not value:
             return queryset
         return queryset.filter(Q(from_location=value) | Q(to_location=value))
