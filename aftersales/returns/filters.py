@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.forms import DateInput
+from aftersales.core.forms import DateInput, Form
 from aftersales.customers.phones import looks_like_phone, normalize_phone
 from aftersales.returns.models import ReturnAuthorisation, RmaKind, RmaStatus
 
@@ -48,11 +48,20 @@ class ReturnFilter(django_filters.FilterSet):
         label=_("Authorised until"),
         widget=DateInput(),
     )
-    overridden = django_filters.BooleanFilter(label=_("Manager override"))
+    overridden = django_filters.ChoiceFilter(
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        method="by_override",
+        label=_("Manager override"),
+        empty_label=_("Any"),
+    )
 
     class Meta:
         model = ReturnAuthorisation
         fields = ["q", "status", "kind", "customer", "created_from", "created_to", "overridden"]
+        form = Form
+
+    def by_override(self, queryset, name, value):
+        return queryset.filter(overridden=value == "yes") if value else queryset
 
     def search(self, queryset, name, value):
         value = (value or "").strip()

@@ -234,6 +234,18 @@ class ReturnAuthorisation(models.Model):
         return [str(Remedy(r).label) for r in self.allowed_remedies if r in Remedy.values]
 
 
+ACTION_LABELS = {
+    "authorised": _("Authorised"),
+    "received": _("Item received"),
+    "inspected": _("Inspected"),
+    "refunded": _("Refunded"),
+    "exchanged": _("Exchanged"),
+    "repaired_shipped": _("Repaired and shipped back"),
+    "rejected": _("Rejected"),
+    "closed": _("Closed"),
+}
+
+
 class ReturnEvent(AppendOnlyModel):
     """One step of a return, as it happened. Written once, never changed."""
 
@@ -255,6 +267,10 @@ class ReturnEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.rma_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 # --- Trade-in (折价回收) -------------------------------------------------------------------

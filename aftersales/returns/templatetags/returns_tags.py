@@ -21,11 +21,15 @@ def returns_panel(context, service_request):
     allowances = []
     if can_run and service_request.unit_id:
         allowances = [services.allowance(service_request, kind) for kind in RmaKind.values]
+    allowed = [a.kind for a in allowances if a.allowed]
+    form = None
+    if can_run and service_request.unit_id:
+        form = StartForm(initial={"kind": allowed[0] if allowed else RmaKind.DEPOT_REPAIR})
     return shown | {
         "visible": True,
         "returns": list(selectors.request_returns(user, service_request)),
-        "form": StartForm() if can_run and service_request.unit_id else None,
-        "allowed": [a.kind for a in allowances if a.allowed],
+        "form": form,
+        "allowed": allowed,
         "is_manager": services.can_manage(user),
         "kinds": RmaKind,
     }
