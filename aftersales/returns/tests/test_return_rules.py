@@ -183,3 +183,41 @@ def test_history_rows_cannot_be_changed(faulty_request, agent):
     event = rma.events.get()
     with pytest.raises(TypeError):
         event.save()
+
+
+def test_an_exchange_follows_the_requests_decision_after_failed_repairs(faulty_request, agent):
+    # A unit past its exchange window whose stored decision, after repeated failed repairs
+    # of the same fault, offers an exchange: no override is needed.
+    request = faulty_request(100)
+    assert not services.allowance(request, "exchange").allowed
+    request.entitlement = request.entitlement | {
+        "eligible_remedies": ["refund", "exchange", "repair"],
+        "reasons": [
+            {
+                "code": "repeated_failures",
+                "params": {
+                    "count": 2,
+                    "requests": "SR-1, SR-2",
+                    "limit": 2,
+                    "remedies": ["exchange"],
+                },
+            }
+        ],
+    }
+    request.save(update_fields=["entitlement"])
+    rma = services.authorise(agent, request, kind="exchange")
+    assert not rma.overridden and "exchange" in rma.allowed_remedies
+
+
+def test_an_exchange_to_a_serial_already_registered_changes_nothing(faulty_request, agent):
+    from aftersales.testing.factories import UnitFactory
+
+    taken = UnitFactory(serial_number="TAKEN01")
+    rma = services.authorise(agent, faulty_request(10), kind="exchange")
+    rma = services.receive(rma, agent, condition="good")
+    rma = services.inspect(rma, agent, fault_confirmed=True)
+    with pytest.raises(DomainError, match="already registered"):
+        services.exchange(rma, agent, new_serial=taken.serial_number)
+    rma.refresh_from_db()
+    assert rma.status == RmaStatus.INSPECTED and rma.replacement_unit is None
+    assert Unit.objects.get(pk=rma.unit_id).status == UnitStatus.IN_USE
