@@ -12,8 +12,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from aftersales.core.idempotency import run_once
 from aftersales.parts import access, selectors, services
 from aftersales.parts.api.serializers import (
     ClaimInputSerializer,
@@ -36,7 +38,9 @@ from aftersales.parts.filters import (
     ReservationFilter,
     StockLevelFilter,
 )
-from aftersales.parts.models import PartUsage, Reservation, StockMove
+from aftersales.parts.models import DefectivePart, MoveKind, PartUsage, Reservation, StockMove
+
+IDEMPOTENCY_KEY_MAX = 255
 
 
 class MaySeeStock(permissions.BasePermission):
@@ -54,6 +58,38 @@ class _Base(viewsets.GenericViewSet):
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    def _once(self, scope: str, model, create, serializer_class):
+        """Run `create` once per Idempotency-Key (when the client sends one): a retry gets
+        the first answer again (200, `Idempotent-Replayed: true`) instead of a second move."""
+        key = self.request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            obj, created = create(), True
+        else:
+            if len(key) > IDEMPOTENCY_KEY_MAX:
+                raise ValidationError(
+                    {
+                        "Idempotency-Key": [
+                            _("The Idempotency-Key may be at most %(max)s characters long.")
+                            % {"max": IDEMPOTENCY_KEY_MAX}
+                        ]
+                    }
+                )
+            obj, created = run_once(
+                user=self.request.user,
+                scope=f"parts-{scope}",
+                key=key,
+                payload=dict(self.request.data),
+                create=create,
+                load=lambda pk: model.objects.get(pk=pk),
+            )
+        response = Response(
+            serializer_class(model.objects.get(pk=obj.pk)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+        if not created:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 @extend_schema_view(
@@ -111,20 +147,29 @@ class MoveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def create(self, request, *args, **kwargs):
         data = self._input(MoveInputSerializer)
-        move = services.record_move(
-            data["kind"],
-            data["part"],
-            data["quantity"],
-            actor=request.user,
-            from_location=data.get("from_location"),
-            to_location=data.get("to_location"),
-            reference=data.get("reference", ""),
-            note=data.get("note", ""),
-        )
-        if move is None:  # a stocktake that matched
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        move = StockMove.objects.get(pk=move.pk)
-        return Response(MoveSerializer(move).data, status=status.HTTP_201_CREATED)
+
+        def make():
+            return services.record_move(
+                data["kind"],
+                data["part"],
+                data["quantity"],
+                actor=request.user,
+                from_location=data.get("from_location"),
+                to_location=data.get("to_location"),
+                reference=data.get("reference", ""),
+                note=data.get("note", ""),
+            )
+
+        if data["kind"] == MoveKind.ADJUST:
+            # A stocktake sets an absolute count: repeating it changes nothing.
+            move = make()
+            if move is None:  # the count matched
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            return Response(
+                MoveSerializer(StockMove.objects.get(pk=move.pk)).data,
+                status=status.HTTP_201_CREATED,
+            )
+        return self._once("move", StockMove, make, MoveSerializer)
 
 
 @extend_schema_view(
@@ -147,20 +192,21 @@ class ReservationViewSet(
 
     def create(self, request, *args, **kwargs):
         data = self._input(ReserveInputSerializer)
-        reservation = services.reserve(
-            data["part"],
-            data["location"],
-            data["quantity"],
-            request=data["request"],
-            actor=request.user,
-            visit=data.get("visit"),
-            source=data.get("source"),
-            wait=data["wait"],
-            note=data.get("note", ""),
-        )
-        return Response(
-            ReservationSerializer(Reservation.objects.get(pk=reservation.pk)).data,
-            status=status.HTTP_201_CREATED,
+        return self._once(
+            "reservation",
+            Reservation,
+            lambda: services.reserve(
+                data["part"],
+                data["location"],
+                data["quantity"],
+                request=data["request"],
+                actor=request.user,
+                visit=data.get("visit"),
+                source=data.get("source"),
+                wait=data["wait"],
+                note=data.get("note", ""),
+            ),
+            ReservationSerializer,
         )
 
     def _answer(self, reservation):
@@ -219,17 +265,20 @@ class UsageViewSet(
 
     def create(self, request, *args, **kwargs):
         data = self._input(UseInputSerializer)
-        usage = services.consume(
-            data["part"],
-            data["location"],
-            data["quantity"],
-            request=data["request"],
-            actor=request.user,
-            visit=data.get("visit"),
-            note=data.get("note", ""),
+        return self._once(
+            "usage",
+            PartUsage,
+            lambda: services.consume(
+                data["part"],
+                data["location"],
+                data["quantity"],
+                request=data["request"],
+                actor=request.user,
+                visit=data.get("visit"),
+                note=data.get("note", ""),
+            ),
+            UsageSerializer,
         )
-        usage = PartUsage.objects.get(pk=usage.pk)
-        return Response(UsageSerializer(usage).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -252,16 +301,20 @@ class DefectiveViewSet(
 
     def create(self, request, *args, **kwargs):
         data = self._input(FaultyInputSerializer)
-        defective = services.return_faulty(
-            data["part"],
-            request=data["request"],
-            center=data["center"],
-            actor=request.user,
-            serial_number=data.get("serial_number", ""),
-            visit=data.get("visit"),
-            fault=data.get("fault", ""),
+        return self._once(
+            "defective",
+            DefectivePart,
+            lambda: services.return_faulty(
+                data["part"],
+                request=data["request"],
+                center=data["center"],
+                actor=request.user,
+                serial_number=data.get("serial_number", ""),
+                visit=data.get("visit"),
+                fault=data.get("fault", ""),
+            ),
+            DefectiveSerializer,
         )
-        return Response(DefectiveSerializer(defective).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Returned to the supplier or scrapped (managers)",

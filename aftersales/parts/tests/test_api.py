@@ -246,3 +246,34 @@ def test_lists_use_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(10):
             assert client.get(f"{BASE}/{url}").status_code == 200, url
+
+
+def test_a_retried_receipt_with_the_same_key_is_recorded_once(manager, warehouse, compressor):
+    client = api(manager)
+    body = {
+        "kind": "receipt",
+        "part": compressor.pk,
+        "to_location": warehouse.pk,
+        "quantity": 4,
+        "reference": "DN-77",
+    }
+    first = client.post(f"{BASE}/stock-moves/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post(f"{BASE}/stock-moves/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again["Idempotent-Replayed"] == "true" and again.json()["id"] == first.json()["id"]
+    assert StockLevel.objects.get(part=compressor, location=warehouse).on_hand == 4
+    body["quantity"] = 5
+    reused = client.post(f"{BASE}/stock-moves/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert reused.status_code == 409
+
+
+def test_a_stocktake_that_matches_changes_nothing(manager, warehouse, compressor):
+    stock(compressor, warehouse, 2, manager)
+    body = {
+        "kind": "adjust",
+        "part": compressor.pk,
+        "from_location": warehouse.pk,
+        "quantity": 2,
+        "note": "count",
+    }
+    assert api(manager).post(f"{BASE}/stock-moves/", body, format="json").status_code == 204
