@@ -200,3 +200,27 @@ def phone_model_purchase(months):
 
     today = timezone.localdate()
     return add_months(today, -months)
+
+
+def test_photos_of_the_received_item_are_uploaded_with_the_receipt(agent, faulty_request):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aftersales.returns.tests.test_return_rules import PNG
+
+    request = faulty_request(5)
+    client = api(agent)
+    number = post(client, "/returns/", {"request": request.number, "kind": "refund"}).json()[
+        "number"
+    ]
+    photos = [SimpleUploadedFile(f"p{i}.png", PNG, content_type="image/png") for i in (1, 2)]
+    response = client.post(
+        f"{BASE}/returns/{number}/receive/",
+        {"condition": "fair", "photos": photos},
+        format="multipart",
+    )
+    assert response.status_code == 200, response.json()
+    assert len(response.json()["events"][-1]["data"]["photos"]) == 2
+    assert sorted(request.attachments.values_list("original_name", flat=True)) == [
+        "p1.png",
+        "p2.png",
+    ]
