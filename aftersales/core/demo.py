@@ -16,6 +16,13 @@ expired, extended warranty, contract, unknown purchase date, repeated failed rep
 repair days that extend the warranty, exclusions, supplier cover), contracts in every
 status, and quotes in every status.
 
+Field work: partner fee rates (`settlement.save_rate`); partner visits of the past done
+the real way (booked, travelled to, checked in, checked out with a signature through
+`dispatch.services`, so the signed form is filed and mailed and the partner's fee
+accrues); the demo technician's visits today in route order; and tomorrow's visits for
+every open request that needs one, a few of which planning cannot place and explains
+(`demo_data.TOMORROW_HARD_CASES`).
+
 To give requests realistic timelines, the data is built on a simulated clock:
 `django.utils.timezone.now` is replaced while the demo is built (a single-threaded
 command, in one transaction), and each request's
