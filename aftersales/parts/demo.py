@@ -50,7 +50,8 @@ def load(actor, *, seed: int = 6) -> dict:
     ]
     parts = list(SparePart.objects.order_by("part_number"))
     for part in parts:
-        services.receive(part, warehouse, rng.randint(20, 60), actor=actor, reference="DEMO-GRN")
+        enough = 4 * len(centers) + 2 * len(vans) + rng.randint(5, 40)
+        services.receive(part, warehouse, enough, actor=actor, reference="DEMO-GRN")
         for place in centers:
             services.transfer(part, warehouse, place, rng.randint(0, 4) or 1, actor=actor)
             if rng.random() < 0.5:

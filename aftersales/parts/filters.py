@@ -1,6 +1,7 @@
 """Filters of the parts lists, shared by the web pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,18 @@ from aftersales.parts.models import (
 
 
 class _ForUser(django_filters.FilterSet):
-    """Location choices limited to what the user may see."""
+    """Location choices limited to what the user may see; Bootstrap classes on the form."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for field in form.fields.values():
+                widget = field.widget
+                css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            form._styled = True
+        return form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,14 +59,12 @@ class ReserveForm(Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
     location = forms.ModelChoiceField(
         queryset=StockLocation.objects.none(),
-        label=_("Reserve at"),
-        help_text=_("Where the part will be used from: a van or a center."),
+        label=_("Reserve at (van or center)"),
     )
     source = forms.ModelChoiceField(
         queryset=StockLocation.objects.none(),
         required=False,
-        label=_("Coming from"),
-        help_text=_("Not there yet: send it from this location (e.g. the warehouse)."),
+        label=_("Coming from (if not there yet)"),
     )
     wait = forms.BooleanField(
         required=False, initial=True, label=_("The request waits for the part")
