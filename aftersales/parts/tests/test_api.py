@@ -277,3 +277,12 @@ def test_a_stocktake_that_matches_changes_nothing(manager, warehouse, compressor
         "note": "count",
     }
     assert api(manager).post(f"{BASE}/stock-moves/", body, format="json").status_code == 204
+
+
+def test_partner_staff_read_only_their_centers_ledger(manager, partner, stocked):
+    moves = api(partner).get(f"{BASE}/stock-moves/").json()["results"]
+    assert moves and {m["to_location"] for m in moves} == {
+        StockLevel.objects.get(location__code="ST-PARTNER").location_id
+    }
+    locations = api(partner).get(f"{BASE}/stock-locations/").json()["results"]
+    assert {row["code"] for row in locations} == {"ST-PARTNER"}

@@ -54,3 +54,29 @@ def test_many_reservations_and_uses_at_once_never_go_negative(
     assert services.check_levels() == []
     level = StockLevel.objects.get(part=compressor, location=center_stock)
     assert level.on_hand >= 0 and 0 <= level.reserved <= level.on_hand
+
+
+def test_first_receipts_at_a_new_place_at_once_both_count(manager, warehouse, compressor):
+    # no level row exists yet: both receipts race to create it
+    results = run_together(
+        lambda: services.receive(compressor, warehouse, 2, actor=manager), [()] * 4
+    )
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert StockLevel.objects.get(part=compressor, location=warehouse).on_hand == 8
+    assert services.check_levels() == []
+
+
+def test_parts_received_twice_at_once_arrive_once(
+    manager, agent, technician, warehouse, van, compressor, work_request
+):
+    stock(compressor, warehouse, 1, manager)
+    reservation = services.reserve(
+        compressor, van, 1, request=work_request, actor=agent, source=warehouse
+    )
+    results = run_together(
+        lambda user: services.receive_reservation(reservation, actor=user),
+        [(technician,), (manager,)],
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Reservation"], results
+    assert StockLevel.objects.get(part=compressor, location=van).on_hand == 1
+    assert services.check_levels() == []
