@@ -144,6 +144,12 @@ PERIODIC_JOBS: tuple[ScheduledJob, ...] = (
         at=datetime.time(2, 0),
         tz="Asia/Shanghai",
     ),
+    # Follow-ups by message whose day has come: send the survey link.
+    ScheduledJob(
+        "send-surveys",
+        "aftersales.followup.tasks.send_due_surveys",
+        every=datetime.timedelta(minutes=5),
+    ),
     # "The scheduler is alive": core.Heartbeat("scheduler") shows when it last ran.
     ScheduledJob(
         "heartbeat",

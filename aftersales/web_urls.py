@@ -19,5 +19,6 @@ urlpatterns = [
     path("parts/", include(("aftersales.parts.urls", "parts"))),
     path("returns/", include(("aftersales.returns.urls", "returns"))),
     path("follow-ups/", include(("aftersales.followup.urls", "followup"))),
+    path("", include(("aftersales.followup.survey_urls", "survey"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

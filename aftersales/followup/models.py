@@ -4,7 +4,8 @@ A `FollowUp` is scheduled when a request is resolved or a visit completed (one o
 request), due after the days its `FollowUpRule` says (default 3). The agent calls and
 records each try (`FollowUpAttempt`, append-only); the outcome closes the request
 (solved) or reopens it (not solved); a customer who cannot be reached is tried again
-later, a few times, then the follow-up is given up.
+later, a few times, then the follow-up is given up. A follow-up by message sends a
+`Survey` link instead; a low score opens a recovery follow-up for the team lead.
 """
 
 from django.conf import settings
@@ -64,7 +65,14 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Purpose(models.TextChoices):
+    CHECK = "check", _("Is it solved?")
+    RECOVERY = "recovery", _("Service recovery")
+
+
 class FollowUp(models.Model):
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices,
+                               default=Purpose.CHECK)  # fmt: skip
     request = models.ForeignKey(
         "service.ServiceRequest", verbose_name=_("service request"),
         on_delete=models.PROTECT, related_name="followups",
@@ -149,3 +157,71 @@ class FollowUpAttempt(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.followup_id} {self.result}"
+
+
+class Survey(models.Model):
+    """The satisfaction survey of a request, answered once through its signed link.
+
+    The answer is tied to the request and, for reporting, to the technician and service
+    center of its last completed visit and to the customer, as they were when answered.
+    """
+
+    request = models.OneToOneField(
+        "service.ServiceRequest", verbose_name=_("service request"),
+        on_delete=models.PROTECT, related_name="survey",
+    )  # fmt: skip
+    followup = models.ForeignKey(
+        FollowUp, verbose_name=_("follow-up"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="surveys",
+    )  # fmt: skip
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+        related_name="surveys",
+    )  # fmt: skip
+    technician = models.ForeignKey(
+        "field.Technician", verbose_name=_("technician"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="surveys",
+    )  # fmt: skip
+    center = models.ForeignKey(
+        "field.ServiceCenter", verbose_name=_("service center"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="surveys",
+    )  # fmt: skip
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("link expires"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    csat = models.PositiveSmallIntegerField(
+        _("satisfaction (CSAT 1–5)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )  # fmt: skip
+    nps = models.PositiveSmallIntegerField(
+        _("would recommend (NPS 0–10)"), null=True, blank=True,
+        validators=[MaxValueValidator(10)],
+    )  # fmt: skip
+    timeliness = models.PositiveSmallIntegerField(_("timeliness (1–5)"), null=True, blank=True)
+    attitude = models.PositiveSmallIntegerField(
+        _("technician's attitude (1–5)"), null=True, blank=True
+    )
+    skill = models.PositiveSmallIntegerField(_("technician's skill (1–5)"), null=True, blank=True)
+    text = models.TextField(_("comments"), blank=True)
+    low_score = models.BooleanField(_("low score"), default=False)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        indexes = [models.Index(fields=["answered_at"], name="survey_answered_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(csat__isnull=True) | Q(csat__range=(1, 5)), name="survey_csat_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(nps__isnull=True) | Q(nps__range=(0, 10)), name="survey_nps_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.csat or '-'}/{self.nps if self.nps is not None else '-'}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None

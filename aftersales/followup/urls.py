@@ -7,4 +7,5 @@ from aftersales.followup import views
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/send-survey/", views.send_survey, name="send_survey"),
 ]

@@ -7,12 +7,12 @@ may not see is 404. Thin: the rules are in services.
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
-from aftersales.followup import selectors, services
+from aftersales.followup import selectors, services, surveys
 from aftersales.followup.forms import CallForm
 
 NAV = "followup"
@@ -55,3 +55,16 @@ def detail(request, pk):
         {"nav": NAV, "followup": followup, "form": form, "script": rule.script if rule else ""},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@work_required
+@require_POST
+def send_survey(request, pk):
+    followup = get_object_or_404(services.visible_followups(request.user), pk=pk)
+    try:
+        surveys.send_instead_of_calling(followup, request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("followup:detail", pk=pk)
+    messages.success(request, _("Survey link sent to the customer."))
+    return redirect("followup:queue")

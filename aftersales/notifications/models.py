@@ -27,6 +27,7 @@ class Event(models.TextChoices):
     ASSIGNED = "assigned", _("Request assigned")
     VISIT_ASSIGNED = "visit_assigned", _("Visit assigned")
     REQUEST_REOPENED = "request_reopened", _("Request reopened")
+    LOW_SCORE = "low_score", _("Low survey score")
 
 
 # Who a message of each event goes to when the caller names no recipient: the request's
@@ -47,6 +48,7 @@ STAFF_EVENTS = frozenset(
         Event.ASSIGNED,
         Event.VISIT_ASSIGNED,
         Event.REQUEST_REOPENED,
+        Event.LOW_SCORE,
     }
 )
 

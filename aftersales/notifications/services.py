@@ -173,6 +173,13 @@ EVENT_VARIABLES = {
         "reason": "回访：客户反映空调仍不制冷。",
         "reopened_by": "客服 陈静",
     },
+    Event.LOW_SCORE: {
+        "csat": "2",
+        "nps": "4",
+        "comments": "师傅迟到了两个小时，也没有提前打电话。",
+        "technician_name": "李师傅",
+        "recovery_url": "https://service.example.com/follow-ups/42/",
+    },
 }
 
 SAMPLE_STANDARD = {

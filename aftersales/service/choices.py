@@ -122,6 +122,7 @@ class EventKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
     VISIT = "visit", _("Visit")
     RETURN = "return", _("Return (RMA)")
+    SURVEY = "survey", _("Survey answer")
 
 
 class CallDirection(models.TextChoices):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from aftersales.followup.models import FollowUp
+from aftersales.followup.models import FollowUp, Survey
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
@@ -9,9 +9,9 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FollowUp
-        fields = ["id", "request", "request_number", "customer", "visit", "method", "due_at",
-                  "status", "attempts", "solved", "satisfaction", "comments", "completed_at",
-                  "version"]  # fmt: skip
+        fields = ["id", "purpose", "request", "request_number", "customer", "visit", "method",
+                  "due_at", "status", "attempts", "solved", "satisfaction", "comments",
+                  "completed_at", "version"]  # fmt: skip
         read_only_fields = fields
 
 
@@ -22,3 +22,25 @@ class RecordSerializer(serializers.Serializer):
     comments = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
     expected_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    request_number = serializers.CharField(source="request.number", read_only=True)
+
+    class Meta:
+        model = Survey
+        fields = ["id", "request", "request_number", "customer", "technician", "center",
+                  "sent_at", "expires_at", "answered_at", "csat", "nps", "timeliness",
+                  "attitude", "skill", "text", "low_score"]  # fmt: skip
+        read_only_fields = fields
+
+
+class AnswerSerializer(serializers.Serializer):
+    """The customer's answer; the survey rules check the values and say what is wrong."""
+
+    csat = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    nps = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    timeliness = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    attitude = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    skill = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    text = serializers.CharField(required=False, allow_blank=True, default="")
