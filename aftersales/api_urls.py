@@ -11,6 +11,7 @@ from aftersales.catalog.api.views import (
     ProductViewSet,
     SparePartViewSet,
 )
+from aftersales.complaints.api import routes as complaints_routes
 from aftersales.customers.api.views import CustomerViewSet
 from aftersales.dispatch.api import routes as dispatch_routes
 from aftersales.escalations.api.views import EscalationRuleViewSet
@@ -64,6 +65,7 @@ for app_routes in (
     parts_routes,
     returns_routes,
     followup_routes,
+    complaints_routes,
 ):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
@@ -82,5 +84,6 @@ urlpatterns = [
     *parts_routes.PATHS,
     *returns_routes.PATHS,
     *followup_routes.PATHS,
+    *complaints_routes.PATHS,
     *router.urls,
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "aftersales.parts",
     "aftersales.returns",
     "aftersales.followup",
+    "aftersales.complaints",
 ]
 
 MIDDLEWARE = [

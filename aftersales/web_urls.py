@@ -19,6 +19,7 @@ urlpatterns = [
     path("parts/", include(("aftersales.parts.urls", "parts"))),
     path("returns/", include(("aftersales.returns.urls", "returns"))),
     path("follow-ups/", include(("aftersales.followup.urls", "followup"))),
+    path("complaints/", include(("aftersales.complaints.urls", "complaints"))),
     path("", include(("aftersales.followup.survey_urls", "survey"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

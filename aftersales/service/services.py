@@ -450,6 +450,11 @@ def transition(
         raise NotAllowed(_("You may not change this request."))
     request = _locked(request, expected_version)
     move = check_transition(actor, request, to)
+    # Apps built on requests may refuse a move they own the rules of (a complaint closes
+    # only with a manager's sign-off): their receivers raise DomainError.
+    signals.checking_move.send(
+        sender=ServiceRequest, request=request, source=request.status, target=to, actor=actor
+    )
     note = (note or "").strip()
     changed = ["status"]
     data = {"from": request.status, "to": to}

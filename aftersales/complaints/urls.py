@@ -1,0 +1,3 @@
+"""The complaints pages (/complaints/, namespace `complaints`)."""
+
+urlpatterns = []
