@@ -12,15 +12,51 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.assets.services import find_unit
 from aftersales.core.errors import DomainError
+from aftersales.core.idempotency import run_once
 from aftersales.returns import selectors, services
 from aftersales.returns.api import serializers as s
 from aftersales.returns.filters import DEFAULT_SORT, ReturnFilter, sort_returns
+from aftersales.returns.models import ReturnAuthorisation, TradeInCredit
 from aftersales.service import access
+
+IDEMPOTENCY_KEY_MAX = 255
+
+
+def _once(request, scope: str, create, load):
+    """Run `create` once per Idempotency-Key (when the client sends one); a retry gets the
+    first answer again. Returns (object, created)."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return create(), True
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        raise ValidationError(
+            {
+                "Idempotency-Key": [
+                    _("The Idempotency-Key may be at most %(max)s characters long.")
+                    % {"max": IDEMPOTENCY_KEY_MAX}
+                ]
+            }
+        )
+    return run_once(
+        user=request.user,
+        scope=f"returns-{scope}",
+        key=key,
+        payload=dict(request.data),
+        create=create,
+        load=load,
+    )
+
+
+def _replayed(response, created):
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 class MaySeeReturns(permissions.BasePermission):
@@ -80,15 +116,21 @@ class ReturnViewSet(
         service_request = visible.filter(number=values["request"]).first()
         if service_request is None:
             raise DomainError(_("No request with this number."), code="not_found", field="request")
-        rma = services.authorise(
-            request.user,
-            service_request,
-            kind=values["kind"],
-            reason=values["reason"],
-            price_paid=values["price_paid"],
-            override_reason=values["override_reason"],
+        rma, created = _once(
+            request,
+            "rma",
+            lambda: services.authorise(
+                request.user,
+                service_request,
+                kind=values["kind"],
+                reason=values["reason"],
+                price_paid=values["price_paid"],
+                override_reason=values["override_reason"],
+            ),
+            lambda pk: ReturnAuthorisation.objects.get(pk=pk),
         )
-        return self._answer(rma, status.HTTP_201_CREATED)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return _replayed(self._answer(rma, code), created)
 
     def _run(self, request, serializer_class, do):
         data = serializer_class(data=request.data)
@@ -231,8 +273,14 @@ class TradeInCreditViewSet(
         data = s.ValuationRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         unit = _visible_unit(request.user, data.validated_data["serial_number"])
-        credit = services.issue_credit(request.user, unit, data.validated_data["condition"])
-        return Response(s.CreditSerializer(credit).data, status=status.HTTP_201_CREATED)
+        credit, created = _once(
+            request,
+            "trade-in-credit",
+            lambda: services.issue_credit(request.user, unit, data.validated_data["condition"]),
+            lambda pk: TradeInCredit.objects.get(pk=pk),
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return _replayed(Response(s.CreditSerializer(credit).data, status=code), created)
 
     @extend_schema(summary="Use a credit on a new purchase", request=s.UseCreditSerializer)
     @action(detail=True, methods=["post"])

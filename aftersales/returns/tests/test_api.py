@@ -224,3 +224,20 @@ def test_photos_of_the_received_item_are_uploaded_with_the_receipt(agent, faulty
         "p1.png",
         "p2.png",
     ]
+
+
+def test_a_retried_start_with_the_same_idempotency_key_returns_the_first_return(
+    agent, faulty_request
+):
+    request = faulty_request(5)
+    client = api(agent)
+    data = {"request": request.number, "kind": "refund"}
+    first = client.post(f"{BASE}/returns/", data, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post(f"{BASE}/returns/", data, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["number"] == first.json()["number"]
+    assert ReturnAuthorisation.objects.count() == 1
+    other = {"request": request.number, "kind": "exchange"}
+    response = client.post(f"{BASE}/returns/", other, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 409
