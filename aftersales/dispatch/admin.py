@@ -3,7 +3,7 @@ and the API so their rules and timeline entries apply."""
 
 from django.contrib import admin
 
-from aftersales.dispatch.models import FollowUpTask, Visit
+from aftersales.dispatch.models import Visit
 
 
 @admin.register(Visit)
@@ -23,12 +23,3 @@ class VisitAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(FollowUpTask)
-class FollowUpTaskAdmin(admin.ModelAdmin):
-    list_display = ["request", "due_at", "status", "assignee"]
-    list_filter = ["status"]
-    search_fields = ["request__number"]
-    list_select_related = ["request", "assignee"]
-    raw_id_fields = ["request", "visit", "assignee"]

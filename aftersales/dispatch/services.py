@@ -9,7 +9,7 @@ is refused before anything is written. Who may: see `access.py`.
 Check-out stores the customer's signature, prints the signed service form (pdf.py) and,
 files the PDF on the request as a public attachment and sends the customer a
 `request_resolved` message with the PDF attached (emails) and its link (SMS, WeChat). It also
-opens the phone follow-up call three days later.
+schedules the phone follow-up call (followup app: three days later by default).
 """
 
 import base64
@@ -28,7 +28,7 @@ from django.utils.translation import pgettext_lazy
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.core.uploads import check_upload
 from aftersales.dispatch import access
-from aftersales.dispatch.models import FollowUpTask, NotFixedReason, Visit, VisitStatus
+from aftersales.dispatch.models import NotFixedReason, Visit, VisitStatus
 from aftersales.field import services as field_services
 from aftersales.field.models import Absence, Technician, TechnicianSkill
 from aftersales.notifications.services import notify
@@ -38,8 +38,6 @@ from aftersales.service.choices import EventKind, Visibility
 from aftersales.service.models import ServiceRequest, TimelineEvent
 
 SIGNATURE_MAX_BYTES = 1024 * 1024
-FOLLOW_UP_AFTER_DAYS = 3
-FOLLOW_UP_AT = datetime.time(18, 0)
 # Steps the technician may take from each status.
 CAN_START_TRAVEL = (VisitStatus.SCHEDULED,)
 CAN_CHECK_IN = (VisitStatus.SCHEDULED, VisitStatus.TRAVELLING)
@@ -515,11 +513,6 @@ def check_check_out(
         check_signature(signature_png_bytes)
 
 
-def follow_up_due(completed_at: datetime.datetime) -> datetime.datetime:
-    day = timezone.localdate(completed_at) + datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS)
-    return timezone.make_aware(datetime.datetime.combine(day, FOLLOW_UP_AT))
-
-
 def _link(name: str, *args) -> str:
     site = getattr(settings, "SITE_URL", "").rstrip("/")
     try:
@@ -626,7 +619,11 @@ def check_out(
         dedupe_key=f"visit-done:{visit.pk}",
         attachments=[attachment],
     )
-    FollowUpTask.objects.create(request=visit.request, visit=visit, due_at=follow_up_due(now))
+    # The phone follow-up (回访) of the visit; imported here because followup builds on
+    # visits. One open follow-up per request: the request's resolution joins this one.
+    from aftersales.followup import services as followup
+
+    followup.schedule(visit.request, visit=visit, at=now)
     # An authorised partner earns the visit's fee (网点结算); imported here because
     # settlement builds on visits.
     from aftersales.settlement import services as settlement

@@ -302,7 +302,8 @@ class TestDemoWorld:
             assert f'id="visit-{visit.pk}"' in page.content.decode()
 
     def test_partner_visits_were_completed_and_earned_their_fees(self, demo_output):
-        from aftersales.dispatch.models import FollowUpTask, Visit, VisitStatus
+        from aftersales.dispatch.models import Visit, VisitStatus
+        from aftersales.followup.models import FollowUp
         from aftersales.service.models import Attachment
         from aftersales.settlement.models import FeeAccrual, FeeRate
 
@@ -325,7 +326,7 @@ class TestDemoWorld:
             assert Attachment.objects.filter(
                 request=visit.request, content_type="application/pdf"
             ).exists()
-            assert FollowUpTask.objects.filter(visit=visit).exists()
+            assert FollowUp.objects.filter(visit=visit).exists()
         # and each earned its partner's fee from the schedule, for the statement to build
         accruals = FeeAccrual.objects.filter(visit__in=done)
         assert accruals.count() == done.count()

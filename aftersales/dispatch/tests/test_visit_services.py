@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.dispatch import services
-from aftersales.dispatch.models import FollowUpTask, Visit, VisitStatus
+from aftersales.dispatch.models import Visit, VisitStatus
 from aftersales.dispatch.tests.test_visit_support import *  # noqa: F403 (fixtures)
 from aftersales.dispatch.tests.test_visit_support import (
     check_out_fields,
@@ -17,6 +17,7 @@ from aftersales.dispatch.tests.test_visit_support import (
     tomorrow_at,
 )
 from aftersales.field.models import Absence, CenterCoverage, Technician
+from aftersales.followup.models import FollowUp
 from aftersales.notifications.models import OutboundMessage
 from aftersales.notifications.services import deliver
 from aftersales.service.choices import EventKind
@@ -265,7 +266,7 @@ def test_check_out_completes_the_visit(on_site, technician, sr):
     assert (name, mimetype) == (form.original_name, "application/pdf")
     assert content.startswith(b"%PDF")
     # and a follow-up call is due three days later at 18:00 local time
-    follow_up = FollowUpTask.objects.get(visit=visit)
+    follow_up = FollowUp.objects.get(visit=visit)
     due = timezone.localtime(follow_up.due_at)
     assert due.date() == timezone.localdate(visit.checked_out_at) + datetime.timedelta(days=3)
     assert (due.hour, due.minute) == (18, 0)
@@ -310,7 +311,7 @@ def test_check_out_refusals_change_nothing(on_site, technician, sr, overrides, m
         services.check_out(on_site, technician, **check_out_fields(**overrides))
     on_site.refresh_from_db()
     assert on_site.status == VisitStatus.ON_SITE and not on_site.signature
-    assert not FollowUpTask.objects.exists()
+    assert not FollowUp.objects.exists()
     assert not Attachment.objects.exists()
     assert not OutboundMessage.objects.filter(event="request_resolved").exists()
 
