@@ -206,6 +206,8 @@ SPECTACULAR_SETTINGS = {
         "UnitStatusEnum": "aftersales.assets.models.UnitStatus",
         "WarrantyStatusEnum": "aftersales.warranty.services.STATUS_LABELS",
         "QuoteLineKindEnum": "aftersales.warranty.models.LineKind",
+        "PaymentMethodEnum": "aftersales.warranty.models.PaymentMethod",
+        "FollowUpMethodEnum": "aftersales.followup.models.Method",
     },
 }
 

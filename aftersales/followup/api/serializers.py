@@ -35,7 +35,7 @@ class SurveySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AnswerSerializer(serializers.Serializer):
+class SurveyAnswerSerializer(serializers.Serializer):
     """The customer's answer; the survey rules check the values and say what is wrong."""
 
     csat = serializers.CharField(required=False, allow_blank=True, allow_null=True)

@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 
 from aftersales.followup import selectors, services, surveys
 from aftersales.followup.api.serializers import (
-    AnswerSerializer,
     FollowUpSerializer,
     RecordSerializer,
+    SurveyAnswerSerializer,
     SurveySerializer,
 )
 
@@ -75,10 +75,10 @@ class SurveyAnswerView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
 
-    @extend_schema(summary="Answer a survey with its link's token", request=AnswerSerializer,
+    @extend_schema(summary="Answer a survey with its link's token", request=SurveyAnswerSerializer,
                    responses=SurveySerializer)  # fmt: skip
     def post(self, request, token):
-        data = AnswerSerializer(data=request.data)
+        data = SurveyAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         survey = surveys.answer(token, **data.validated_data)
         return Response({"answered_at": survey.answered_at, "low_score": survey.low_score})
