@@ -105,3 +105,29 @@ def test_customers_see_no_parts_panel(client, customer_user, customer, work_requ
     client.force_login(customer_user)
     response = client.get(reverse("service:detail", args=[work_request.number]))
     assert 'id="parts"' not in response.content.decode()
+
+
+def test_the_panel_costs_the_same_queries_for_one_part_or_many(
+    client, agent, manager, center_stock, work_request, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.parts import services
+    from aftersales.testing.factories import SparePartFactory
+
+    def reserve_one():
+        part = SparePartFactory()
+        stock(part, center_stock, 2, manager)
+        services.reserve(part, center_stock, 1, request=work_request, actor=agent)
+        services.consume(part, center_stock, 1, request=work_request, actor=agent)
+
+    client.force_login(agent)
+    reserve_one()
+    with CaptureQueriesContext(connection) as one:
+        detail(client, work_request)
+    for _ in range(7):
+        reserve_one()
+    with django_assert_max_num_queries(len(one.captured_queries) + 2):
+        page = detail(client, work_request)
+    assert page.count("data-reservation=") == 8 and page.count("data-usage=") == 8
