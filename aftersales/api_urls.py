@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from aftersales.accounts.api.views import MeView, TokenView
 from aftersales.assets.api.views import UnitViewSet
+from aftersales.care.api import routes as care_routes
 from aftersales.catalog.api.views import (
     CategoryViewSet,
     FaultCodeViewSet,
@@ -66,6 +67,7 @@ for app_routes in (
     returns_routes,
     followup_routes,
     complaints_routes,
+    care_routes,
 ):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
@@ -85,5 +87,6 @@ urlpatterns = [
     *returns_routes.PATHS,
     *followup_routes.PATHS,
     *complaints_routes.PATHS,
+    *care_routes.PATHS,
     *router.urls,
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "aftersales.returns",
     "aftersales.followup",
     "aftersales.complaints",
+    "aftersales.care",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,7 @@ SPECTACULAR_SETTINGS = {
         "QuoteLineKindEnum": "aftersales.warranty.models.LineKind",
         "PaymentMethodEnum": "aftersales.warranty.models.PaymentMethod",
         "FollowUpMethodEnum": "aftersales.followup.models.Method",
+        "CampaignMethodEnum": "aftersales.care.models.Method",
     },
 }
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("returns/", include(("aftersales.returns.urls", "returns"))),
     path("follow-ups/", include(("aftersales.followup.urls", "followup"))),
     path("complaints/", include(("aftersales.complaints.urls", "complaints"))),
+    path("care/", include(("aftersales.care.urls", "care"))),
     path("", include(("aftersales.followup.survey_urls", "survey"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

@@ -28,6 +28,7 @@ class Event(models.TextChoices):
     VISIT_ASSIGNED = "visit_assigned", _("Visit assigned")
     REQUEST_REOPENED = "request_reopened", _("Request reopened")
     LOW_SCORE = "low_score", _("Low survey score")
+    CAMPAIGN = "campaign", _("Campaign message")
 
 
 # Who a message of each event goes to when the caller names no recipient: the request's
@@ -39,6 +40,7 @@ CUSTOMER_EVENTS = frozenset(
         Event.REQUEST_RESOLVED,
         Event.FOLLOW_UP,
         Event.QUOTE_SENT,
+        Event.CAMPAIGN,
     }
 )
 STAFF_EVENTS = frozenset(

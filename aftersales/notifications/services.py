@@ -180,6 +180,10 @@ EVENT_VARIABLES = {
         "technician_name": "李师傅",
         "recovery_url": "https://service.example.com/follow-ups/42/",
     },
+    Event.CAMPAIGN: {
+        "campaign_subject": "您的空调保修即将到期",
+        "campaign_message": "您的空调整机保修将于 2026-12-20 到期。现在购买延保，可再享两年免费维修。",
+    },
 }
 
 SAMPLE_STANDARD = {

@@ -17,17 +17,17 @@ def test_every_event_has_an_email_in_chinese_and_english(db):
             assert (event, "wechat", language) in have
 
 
-@pytest.mark.parametrize("template_id", range(42))
+@pytest.mark.parametrize("template_id", range(48))
 def test_each_seeded_template_renders_with_its_variables(db, template_id):
     templates = list(MessageTemplate.objects.order_by("event", "channel", "language"))
-    assert len(templates) == 42
+    assert len(templates) == 48
     template = templates[template_id]
     services.check_template(template)
     result = services.preview(
         template.event, template.channel, template.language, template.subject, template.body
     )
     assert result["errors"] == {}
-    assert "SR-2026-000123" in result["body"] or template.event == Event.FOLLOW_UP
+    assert "SR-2026-000123" in result["body"] or template.event in (Event.FOLLOW_UP, Event.CAMPAIGN)
     assert "{{" not in result["body"] and "{%" not in result["body"]
     if template.channel != "email":
         # An SMS stays within a few segments with every variable filled in.
