@@ -20,7 +20,7 @@ class DrawSerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class CampaignTargetSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
 
     class Meta:
@@ -30,6 +30,6 @@ class TargetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContactSerializer(serializers.Serializer):
+class CampaignContactSerializer(serializers.Serializer):
     status = serializers.CharField()
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -11,10 +11,10 @@ from rest_framework.response import Response
 
 from aftersales.care import selectors, services
 from aftersales.care.api.serializers import (
+    CampaignContactSerializer,
     CampaignSerializer,
-    ContactSerializer,
+    CampaignTargetSerializer,
     DrawSerializer,
-    TargetSerializer,
 )
 from aftersales.care.models import CampaignTarget
 
@@ -43,12 +43,12 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                  **fields)  # fmt: skip
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="The campaign's list", responses=TargetSerializer(many=True))
+    @extend_schema(summary="The campaign's list", responses=CampaignTargetSerializer(many=True))
     @action(detail=True, methods=["get"])
     def targets(self, request, pk=None):
         rows = selectors.target_rows(self.get_object(), request.query_params.get("status", ""))
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(TargetSerializer(page, many=True).data)
+        return self.get_paginated_response(CampaignTargetSerializer(page, many=True).data)
 
     @extend_schema(summary="Send the campaign's message", request=None)
     @action(detail=True, methods=["post"])
@@ -57,16 +57,16 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class TargetViewSet(viewsets.GenericViewSet):
-    serializer_class = TargetSerializer
+    serializer_class = CampaignTargetSerializer
     permission_classes = [permissions.IsAuthenticated, MayView]
     queryset = CampaignTarget.objects.all()
 
-    @extend_schema(summary="Record a campaign contact", request=ContactSerializer,
-                   responses=TargetSerializer)  # fmt: skip
+    @extend_schema(summary="Record a campaign contact", request=CampaignContactSerializer,
+                   responses=CampaignTargetSerializer)  # fmt: skip
     @action(detail=True, methods=["post"])
     def contact(self, request, pk=None):
         target = get_object_or_404(CampaignTarget, pk=pk)
-        data = ContactSerializer(data=request.data)
+        data = CampaignContactSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         target = services.record_contact(target, request.user, **data.validated_data)
-        return Response(TargetSerializer(target).data)
+        return Response(CampaignTargetSerializer(target).data)
