@@ -7,8 +7,9 @@ request with `data={"visit": id, "action": ...}`. `check_*` functions say why so
 is refused before anything is written. Who may: see `access.py`.
 
 Check-out stores the customer's signature, prints the signed service form (pdf.py) and,
-files the PDF on the request as a public attachment and sends the customer a
-`request_resolved` message with the PDF attached (emails) and its link (SMS, WeChat). It also
+files the PDF on the request as a public attachment and sends it to the customer
+(attached to emails, linked in SMS and WeChat): as `request_resolved` when the visit fixed
+the problem, else as `visit_report` saying why not. It also
 schedules the phone follow-up call (followup app: three days later by default).
 """
 
@@ -513,6 +514,34 @@ def check_check_out(
         check_signature(signature_png_bytes)
 
 
+def _send_report(visit: Visit, form) -> None:
+    """Send the customer the signed form: a fixed visit resolves their problem; one that
+    could not fix it says why and that we will be in touch (never "resolved")."""
+    link = _link("service:attachment", form.token)
+    if visit.first_time_fix:
+        summary = visit.work_done
+        if link:
+            summary = f"{summary}\n{_('Signed service form')}: {link}"
+        event, context = "request_resolved", {"resolution": summary}
+    else:
+        event = "visit_report"
+        context = {
+            "work_done": visit.work_done,
+            "not_fixed_reason": NotFixedReason(visit.not_fixed_reason).label
+            if visit.not_fixed_reason
+            else "",
+            "form_url": link,
+        }
+    notify(
+        event,
+        request=visit.request,
+        customer=visit.request.customer,
+        context=context,
+        dedupe_key=f"visit-done:{visit.pk}",
+        attachments=[form],
+    )
+
+
 def _link(name: str, *args) -> str:
     site = getattr(settings, "SITE_URL", "").rstrip("/")
     try:
@@ -607,18 +636,7 @@ def check_out(
         upload=ContentFile(pdf, name=f"{visit.request.number}-visit-{visit.pk}.pdf"),
         visibility=Visibility.PUBLIC,
     )
-    link = _link("service:attachment", attachment.token)
-    summary = visit.work_done
-    if link:
-        summary = f"{summary}\n{_('Signed service form')}: {link}"
-    notify(
-        "request_resolved",
-        request=visit.request,
-        customer=visit.request.customer,
-        context={"resolution": summary},
-        dedupe_key=f"visit-done:{visit.pk}",
-        attachments=[attachment],
-    )
+    _send_report(visit, attachment)
     # The phone follow-up (回访) of the visit; imported here because followup builds on
     # visits. One open follow-up per request: the request's resolution joins this one.
     from aftersales.followup import services as followup

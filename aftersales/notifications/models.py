@@ -29,6 +29,7 @@ class Event(models.TextChoices):
     REQUEST_REOPENED = "request_reopened", _("Request reopened")
     LOW_SCORE = "low_score", _("Low survey score")
     CAMPAIGN = "campaign", _("Campaign message")
+    VISIT_REPORT = "visit_report", _("Visit report (not fixed yet)")
 
 
 # Who a message of each event goes to when the caller names no recipient: the request's
@@ -41,6 +42,7 @@ CUSTOMER_EVENTS = frozenset(
         Event.FOLLOW_UP,
         Event.QUOTE_SENT,
         Event.CAMPAIGN,
+        Event.VISIT_REPORT,
     }
 )
 STAFF_EVENTS = frozenset(

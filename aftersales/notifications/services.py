@@ -180,9 +180,16 @@ EVENT_VARIABLES = {
         "technician_name": "李师傅",
         "recovery_url": "https://service.example.com/follow-ups/42/",
     },
+    Event.VISIT_REPORT: {
+        "work_done": "检测为压缩机故障，需更换压缩机。",
+        "not_fixed_reason": "需要配件",
+        "form_url": "https://service.example.com/requests/attachments/abc123/",
+    },
     Event.CAMPAIGN: {
         "campaign_subject": "您的空调保修即将到期",
-        "campaign_message": "您的空调整机保修将于 2026-12-20 到期。现在购买延保，可再享两年免费维修。",
+        "campaign_message": (
+            "您的空调整机保修将于 2026-12-20 到期。现在购买延保，可再享两年免费维修。"
+        ),
     },
 }
 

@@ -332,6 +332,23 @@ def test_no_signature_needed_when_the_customer_is_absent(on_site, technician):
     assert visit.not_fixed_reason == "customer_absent" and not visit.signature
 
 
+def test_a_visit_that_could_not_fix_it_is_reported_not_resolved(on_site, technician, sr):
+    # when the technician finds the compressor broken and needs the part
+    services.check_out(
+        on_site,
+        technician,
+        **check_out_fields(
+            first_time_fix=False, not_fixed_reason="parts", work_done="检测为压缩机故障"
+        ),
+    )
+    # then the customer is not told the request is resolved, but gets the visit's report
+    # with the reason and the signed form
+    assert not OutboundMessage.objects.filter(event="request_resolved").exists()
+    report = OutboundMessage.objects.get(event="visit_report", customer=sr.customer)
+    assert "检测为压缩机故障" in report.body and "需要配件" in report.body
+    assert report.attachments.get().content_type == "application/pdf"
+
+
 def test_a_signature_as_a_data_url_is_decoded(on_site, technician):
     import base64
 
