@@ -147,7 +147,6 @@ def test_a_pause_outside_working_hours_moves_nothing(default_policy):
     assert (moved, minutes) == (due, 0)
 
 
-
 def test_a_pause_of_a_request_without_a_deadline_counts_its_time_and_keeps_no_deadline(
     default_policy,
 ):
@@ -158,6 +157,7 @@ def test_a_pause_of_a_request_without_a_deadline_counts_its_time_and_keeps_no_de
     )
     # then the pause is counted and no deadline appears out of nothing
     assert (moved, minutes) == (None, 120)
+
 
 # --- deadlines_for ------------------------------------------------------------------------
 
