@@ -51,7 +51,8 @@ def test_a_complaint_about_a_visit_from_the_call_to_the_sign_off(
     response = client.post(
         reverse("complaints:cause", args=[number]),
         {"cause-root_cause": "late", "cause-detail": "派单时间窗过窄",
-         "cause-corrective_action": "时间窗放宽到两小时，师傅培训", "cause-version": _version(page)},
+         "cause-corrective_action": "时间窗放宽到两小时，师傅培训",
+         "cause-version": _version(page)},
         follow=True,
     )  # fmt: skip
     assert "Root cause and corrective action recorded." in response.content.decode()
