@@ -35,7 +35,8 @@ def complaint_detail(user):
 
 
 def complaint_of(user, service_request) -> Complaint | None:
-    return complaint_detail(user).filter(request=service_request).first()
+    """The complaint that `service_request` is, if any (for its panel)."""
+    return complaint_rows(user).filter(request=service_request).first()
 
 
 def complaints_about(user, service_request):

@@ -206,3 +206,12 @@ def test_a_stale_step_form_is_refused_with_a_message(client, agent, manager, abo
     assert "changed this complaint meanwhile" in response.content.decode()
     about_visit.refresh_from_db()
     assert about_visit.root_cause == ""
+
+
+def test_the_admin_shows_complaints_read_only(client, admin_user, about_visit):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:complaints_complaint_changelist")).status_code == 200
+    url = reverse("admin:complaints_complaint_change", args=[about_visit.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and about_visit.request.number in page.content.decode()
+    assert client.get(reverse("admin:complaints_complaint_add")).status_code == 403
