@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aftersales.catalog.models import FaultCode
+from aftersales.catalog.models import FaultCode, SparePart
 from aftersales.core.forms import DateInput, Form, TimeInput
 from aftersales.dispatch.models import NotFixedReason
 
 RATINGS = [("", _("No rating"))] + [(str(n), "★" * n) for n in range(1, 6)]
 FIXED = [("yes", _("Yes, fixed")), ("no", _("No, not fixed"))]
+PART_LINES = (1, 2, 3)
 
 
 class StepForm(Form):
@@ -57,6 +58,31 @@ class CheckOutForm(StepForm):
             codes = codes.filter(category_id=visit.skill_id)
         self.fields["fault_codes"].queryset = codes
         self.fields["fault_codes"].widget.attrs["size"] = 4
+        # Parts used, from what the technician's van holds (parts app).
+        from aftersales.dispatch.services import van_parts
+
+        parts = van_parts(visit.technician) if visit is not None else SparePart.objects.none()
+        for n in PART_LINES:
+            self.fields[f"part_{n}"] = forms.ModelChoiceField(
+                label=_("Part"), queryset=parts, required=False, empty_label="—"
+            )
+            self.fields[f"quantity_{n}"] = forms.IntegerField(
+                label=_("Quantity"), min_value=1, max_value=99, required=False, initial=1
+            )
+            self.fields[f"old_back_{n}"] = forms.BooleanField(
+                label=_("Old part taken back"), required=False
+            )
+        self.part_lines = [
+            (self[f"part_{n}"], self[f"quantity_{n}"], self[f"old_back_{n}"]) for n in PART_LINES
+        ]
+
+    def parts_used(self) -> list[tuple]:
+        data = self.cleaned_data
+        return [
+            (data[f"part_{n}"], data.get(f"quantity_{n}") or 1, bool(data.get(f"old_back_{n}")))
+            for n in PART_LINES
+            if data.get(f"part_{n}")
+        ]
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
@@ -69,6 +95,7 @@ class CheckOutForm(StepForm):
             "signed_by": data["signed_by"],
             "signature_png_bytes": data["signature"],
             "fault_codes": list(data["fault_codes"]) if data["fault_codes"] else None,
+            "parts_used": self.parts_used(),
             "latitude": data["latitude"],
             "longitude": data["longitude"],
             "expected_version": data["version"],

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -514,6 +515,49 @@ def check_check_out(
         check_signature(signature_png_bytes)
 
 
+def van_of(technician):
+    """The technician's van stock location (parts app), or None."""
+    from aftersales.parts.models import LocationKind, StockLocation
+
+    if technician is None:
+        return None
+    return StockLocation.objects.filter(
+        kind=LocationKind.VAN, technician=technician, active=True
+    ).first()
+
+
+def van_parts(technician):
+    """The spare parts the technician's van has available, for the check-out form."""
+    from aftersales.catalog.models import SparePart
+
+    van = van_of(technician)
+    if van is None:
+        return SparePart.objects.none()
+    return SparePart.objects.filter(
+        stock_levels__location=van, stock_levels__on_hand__gt=F("stock_levels__reserved")
+    ).order_by("part_number")
+
+
+def _use_parts(visit: Visit, actor, parts_used) -> None:
+    """Take the parts used out of the van (consumables are charged even under warranty:
+    the parts app decides) and send the old ones to the center's defective stock."""
+    if not parts_used:
+        return
+    from aftersales.parts import services as parts
+
+    van = van_of(visit.technician)
+    if van is None:
+        raise DomainError(
+            _("You have no van stock to take parts from; ask the warehouse to set one up."),
+            field="part_1",
+        )
+    for part, quantity, old_back in parts_used:
+        parts.consume(part, van, quantity, request=visit.request, visit=visit, actor=actor)
+        if old_back:
+            parts.return_faulty(part, request=visit.request, center=visit.center, actor=actor,
+                                visit=visit)  # fmt: skip
+
+
 def _send_report(visit: Visit, form) -> None:
     """Send the customer the signed form: a fixed visit resolves their problem; one that
     could not fix it says why and that we will be in touch (never "resolved")."""
@@ -563,12 +607,18 @@ def check_out(
     signed_by: str = "",
     signature_png_bytes: bytes = b"",
     fault_codes=None,
+    parts_used=(),
     latitude=None,
     longitude=None,
     expected_version: int | None = None,
 ) -> Visit:
-    """The work is done (or not): record it with the customer's rating and signature,
-    print and send the signed service form, and open the follow-up call."""
+    """The work is done (or not): record it with the customer's rating and signature and
+    the parts used from the technician's van (with old parts taken back), print and send
+    the signed service form, and open the follow-up call.
+
+    `parts_used`: (spare part, quantity, old part taken back) triples. Not enough in the
+    van refuses the whole check-out, with the part named.
+    """
     check_act(actor, visit)
     signature_png_bytes = decode_signature(signature_png_bytes)
     check_check_out(
@@ -616,6 +666,7 @@ def check_out(
     if fault_codes is not None:
         service_services.update_request(visit.request, actor=actor, fault_codes=fault_codes)
     _record_position(visit, actor, lat, lon, now)
+    _use_parts(visit, actor, parts_used)
     _event(
         visit,
         actor,

@@ -208,7 +208,13 @@ def check_out(request, pk):
             show_error(
                 form,
                 error,
-                {"first_time_fix": "fixed", "signature_png_bytes": "signature"},
+                {
+                    "first_time_fix": "fixed",
+                    "signature_png_bytes": "signature",
+                    "part": "part_1",
+                    "location": "part_1",
+                    "quantity": "quantity_1",
+                },
             )
         else:
             messages.success(request, _("Visit completed. The signed form goes to the customer."))
