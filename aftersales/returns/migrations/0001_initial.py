@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='accessory')),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='deduction (CNY)')),
-                ('percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='deduction (% of price paid)')),
+                ('percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='deduction (percent of price paid)')),
                 ('active', models.BooleanField(default=True, verbose_name='in use')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('category', models.ForeignKey(blank=True, help_text='Empty: any product category.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.category', verbose_name='product category')),
