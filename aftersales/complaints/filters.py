@@ -35,11 +35,14 @@ def sort_complaints(queryset, sort: str | None):
 
 class ComplaintFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Request number or customer"))
-    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
+    severity = django_filters.ChoiceFilter(
+        choices=Severity.choices, label=_("Severity"), empty_label=_("Any")
+    )
     status = django_filters.ChoiceFilter(
         choices=[("open", _("Open (any)")), *Status.choices],
         method="by_status",
         label=_("Status"),
+        empty_label=_("Any"),
     )
     repeat = django_filters.ChoiceFilter(
         choices=YES_NO, method="by_repeat", label=_("Repeated"), empty_label=_("Any")
@@ -47,7 +50,9 @@ class ComplaintFilter(django_filters.FilterSet):
     signed_off = django_filters.ChoiceFilter(
         choices=YES_NO, method="by_signed_off", label=_("Signed off"), empty_label=_("Any")
     )
-    root_cause = django_filters.ChoiceFilter(choices=RootCause.choices, label=_("Root cause"))
+    root_cause = django_filters.ChoiceFilter(
+        choices=RootCause.choices, label=_("Root cause"), empty_label=_("Any")
+    )
     created_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label=_("Opened from"),
         widget=DateInput(),
