@@ -515,6 +515,24 @@ def check_check_out(
         check_signature(signature_png_bytes)
 
 
+@transaction.atomic
+def add_photo(visit: Visit, actor, upload):
+    """A photo taken on site (the fault, the nameplate, the work done), kept with the
+    request as an internal attachment and listed on the visit."""
+    check_act(actor, visit)
+    visit = _locked(visit, None)
+    _check_status(visit, (VisitStatus.ON_SITE, VisitStatus.COMPLETED),
+                  pgettext_lazy("visit action", "photographed"))  # fmt: skip
+    if not check_upload(upload).content_type.startswith("image/"):
+        raise DomainError(_("Take a photo (JPEG, PNG, WebP or HEIC)."), field="photo")
+    upload.seek(0)
+    attachment = service_services.add_attachment(
+        visit.request, actor=actor, upload=upload, visibility=Visibility.INTERNAL
+    )
+    _event(visit, actor, "photo", attachment=attachment.token)
+    return attachment
+
+
 def van_of(technician):
     """The technician's van stock location (parts app), or None."""
     from aftersales.parts.models import LocationKind, StockLocation

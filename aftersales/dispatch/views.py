@@ -40,6 +40,7 @@ ACTIONS = {
     "travel_started": gettext_lazy("Travel started"),
     "checked_in": gettext_lazy("Checked in"),
     "checked_out": gettext_lazy("Checked out"),
+    "photo": gettext_lazy("Photo added"),
 }
 
 
@@ -129,6 +130,7 @@ def _page(request, visit, *, checkout_form=None, status=200):
     )
     for event in events:
         event.label = ACTIONS.get(event.data.get("action"), event.data.get("action"))
+    photos = [e.data["attachment"] for e in events if e.data.get("action") == "photo"]
     return render(
         request,
         "dispatch/visit_detail.html",
@@ -140,6 +142,7 @@ def _page(request, visit, *, checkout_form=None, status=200):
             "checkout_form": checkout_form
             or CheckOutForm(initial={"version": visit.version}, visit=visit),
             "events": events,
+            "photos": photos,
         },
         status=status,
     )
@@ -221,6 +224,23 @@ def check_out(request, pk):
             return redirect("dispatch:visit", pk=visit.pk)
     visit.refresh_from_db()
     return _page(request, visit, checkout_form=form, status=400)
+
+
+@visits_required
+@require_POST
+def add_photo(request, pk):
+    visit = _visit(request, pk)
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, _("Choose a photo to add."))
+    else:
+        try:
+            services.add_photo(visit, request.user, upload)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Photo added."))
+    return redirect("dispatch:visit", pk=visit.pk)
 
 
 @visits_required

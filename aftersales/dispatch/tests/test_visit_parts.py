@@ -1,7 +1,10 @@
 """Parts used on a visit come out of the technician's van at check-out; the old part goes
 to the center's defective stock; not enough in the van refuses the whole check-out."""
 
+import base64
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from aftersales.core.errors import Conflict
@@ -17,7 +20,7 @@ from aftersales.parts.models import (
     StockLevel,
     StockLocation,
 )
-from aftersales.testing.factories import SparePartFactory
+from aftersales.testing.factories import SparePartFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +78,41 @@ def test_the_phone_form_offers_the_vans_parts(client, on_site, technician, van, 
     form = {
         "version": on_site.version, "work_done": "更换启动电容", "fixed": "yes",
         "customer_rating": "5", "signed_by": "王小明",
-        "signature": "data:image/png;base64," + __import__("base64").b64encode(
+        "signature": "data:image/png;base64," + base64.b64encode(
             signature_png()).decode(),
         "part_1": capacitor.pk, "quantity_1": "2",
     }  # fmt: skip
     response = client.post(reverse("dispatch:check_out", args=[on_site.pk]), form)
     assert response.status_code == 302
     assert on_hand(capacitor, van) == 0
+
+
+# --- Photos -------------------------------------------------------------------------------
+
+
+def test_the_technician_adds_a_photo_on_site_and_it_is_kept_with_the_request(
+    client, on_site, technician, sr
+):
+    client.force_login(technician)
+    photo = SimpleUploadedFile("fault.png", signature_png(), content_type="image/png")
+    response = client.post(reverse("dispatch:photo", args=[on_site.pk]), {"photo": photo})
+    assert response.status_code == 302
+    attachment = sr.attachments.get()
+    assert attachment.content_type == "image/png" and attachment.visibility == "internal"
+    page = client.get(reverse("dispatch:visit", args=[on_site.pk])).content.decode()
+    assert 'id="photos"' in page and attachment.token in page
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(client, on_site, technician, sr):
+    client.force_login(technician)
+    text = SimpleUploadedFile("notes.txt", b"just text", content_type="text/plain")
+    client.post(reverse("dispatch:photo", args=[on_site.pk]), {"photo": text})
+    assert not sr.attachments.exists()
+
+
+def test_another_technician_may_not_add_photos(client, on_site, sr):
+    client.force_login(UserFactory(role="technician"))
+    photo = SimpleUploadedFile("fault.png", signature_png(), content_type="image/png")
+    response = client.post(reverse("dispatch:photo", args=[on_site.pk]), {"photo": photo})
+    assert response.status_code in (403, 404)
+    assert not sr.attachments.exists()
