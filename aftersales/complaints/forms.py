@@ -77,3 +77,11 @@ class SignOffForm(Form):
     prefix = "signoff"
     note = forms.CharField(label=_("Sign-off note"), required=False, max_length=2000)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AdoptForm(Form):
+    prefix = "adopt"
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=Severity.choices, initial=Severity.MAJOR,
+        widget=forms.RadioSelect,
+    )  # fmt: skip

@@ -35,7 +35,16 @@ from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.customers.models import Customer
 from aftersales.service import access
 from aftersales.service import services as request_services
-from aftersales.service.choices import CallDirection, Channel, Kind, Priority, Status, Visibility
+from aftersales.service.choices import (
+    PRIORITY_RANK,
+    CallDirection,
+    Channel,
+    Kind,
+    Priority,
+    Status,
+    Visibility,
+)
+from aftersales.service.models import ServiceRequest
 
 # A customer's complaint this many days after their previous one is a repeat.
 REPEAT_WINDOW_DAYS = 180
@@ -243,17 +252,7 @@ def open_complaint(
               "priority": str(SEVERITY_PRIORITY[severity])},
     )  # fmt: skip
     if previous is not None:
-        request_services.add_comment(
-            request,
-            actor=actor,
-            body=gettext(
-                "Repeated complaint: this customer already complained on %(date)s (%(number)s)."
-            )
-            % {
-                "date": f"{timezone.localtime(previous.created_at):%Y-%m-%d}",
-                "number": previous.request.number,
-            },
-        )
+        _note_repeat(request, actor, previous)
     if complaint.about_request is not None:
         request_services.add_comment(
             complaint.about_request,
@@ -274,6 +273,65 @@ def complain_about(service_request, actor, **fields) -> Complaint:
     fields.setdefault("contact", service_request.contact)
     return open_complaint(
         actor, customer=service_request.customer, about_request=service_request, **fields
+    )
+
+
+@transaction.atomic
+def adopt(service_request, actor, *, severity: str) -> Complaint:
+    """ "Handle as a complaint": a request of kind complaint taken elsewhere (a logged call,
+    the portal, the API) gets its complaint row, the repeat flag, and at least the
+    severity's priority (its SLA deadlines are recomputed); then the steps apply to it."""
+    check_work(actor)
+    if not access.can_view(actor, service_request):
+        raise NotAllowed(_("You may not see this request."))
+    if severity not in Severity.values:
+        raise DomainError(_("Choose how severe the complaint is."), field="severity")
+    request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    if request.kind != Kind.COMPLAINT:
+        raise DomainError(
+            _("Only a request of kind complaint is handled as one; use \"Complain about this "
+              "request\" to open a complaint about it."),
+            field="request",
+        )  # fmt: skip
+    if Complaint.objects.filter(request=request).exists():
+        raise Conflict(_("This request is handled as a complaint already."))
+    if request.status in (Status.CLOSED, Status.CANCELLED):
+        raise DomainError(_("This request is finished; open a new complaint instead."))
+    Customer.objects.select_for_update().filter(pk=request.customer_id).first()
+    now = timezone.now()
+    previous = previous_complaint(request.customer, now)
+    priority = SEVERITY_PRIORITY[severity]
+    if PRIORITY_RANK.get(request.priority, 0) < PRIORITY_RANK[priority]:
+        request = request_services.update_request(request, actor=actor, priority=priority)
+    unit = request.unit
+    complaint = Complaint.objects.create(
+        request=request,
+        customer=request.customer,
+        severity=severity,
+        repeat=previous is not None,
+        previous=previous,
+        about_product=unit.product if unit else None,
+        created_at=now,
+        created_by=actor,
+    )
+    _history(complaint, Action.OPENED, actor, at=now,
+             data={"severity": severity, "repeat": complaint.repeat, "adopted": True})  # fmt: skip
+    if previous is not None:
+        _note_repeat(request, actor, previous)
+    return complaint
+
+
+def _note_repeat(request, actor, previous) -> None:
+    request_services.add_comment(
+        request,
+        actor=actor,
+        body=gettext(
+            "Repeated complaint: this customer already complained on %(date)s (%(number)s)."
+        )
+        % {
+            "date": f"{timezone.localtime(previous.created_at):%Y-%m-%d}",
+            "number": previous.request.number,
+        },
     )
 
 

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.complaints import exports, selectors, services
 from aftersales.complaints.filters import DEFAULT_SORT, ComplaintFilter, sort_complaints
-from aftersales.complaints.forms import ApologyForm, CauseForm, NewComplaintForm, SignOffForm
+from aftersales.complaints.forms import (
+    AdoptForm,
+    ApologyForm,
+    CauseForm,
+    NewComplaintForm,
+    SignOffForm,
+)
 from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
@@ -212,3 +218,21 @@ def complaint_sign_off(request, number):
         )
 
     return _step(request, number, SignOffForm, do, _("Complaint signed off and closed."))
+
+
+@work_required
+@require_POST
+def complaint_adopt(request, number):
+    """ "Handle as a complaint" on a request of kind complaint taken elsewhere."""
+    service_request = _about_request(request, number)
+    form = AdoptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how severe the complaint is."))
+    else:
+        try:
+            services.adopt(service_request, request.user, severity=form.cleaned_data["severity"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The request is handled as a complaint."))
+    return redirect("service:detail", number)

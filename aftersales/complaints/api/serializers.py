@@ -116,3 +116,8 @@ class CauseSerializer(serializers.Serializer):
 class SignOffSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class AdoptSerializer(serializers.Serializer):
+    request = serializers.CharField(help_text="Number of a request of kind complaint.")
+    severity = serializers.ChoiceField(choices=Severity.choices)

@@ -1,5 +1,6 @@
 """`/api/v1/complaints/`: list (filters and sorting of the web list), read, open (with an
-optional Idempotency-Key), and one action per step: `apology`, `cause`, `sign-off`.
+optional Idempotency-Key), `adopt` (handle a request of kind complaint taken elsewhere as
+a complaint), and one action per step: `apology`, `cause`, `sign-off`.
 
 The back office reads complaints, partner staff those about their center; agents and
 managers open and work them; managers sign off. Thin: every rule is in
@@ -145,6 +146,21 @@ class ComplaintViewSet(
         values = dict(data.validated_data)
         version = values.pop("version", None)
         return self._answer(do(self.get_object(), request.user, expected_version=version, **values))
+
+    @extend_schema(
+        summary="Handle a request of kind complaint (taken elsewhere) as a complaint",
+        request=s.AdoptSerializer,
+        responses={201: s.ComplaintSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def adopt(self, request):
+        services.check_work(request.user)
+        data = s.AdoptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        found = _found(access.visible_requests(request.user), values["request"], "number")
+        complaint = services.adopt(found, request.user, severity=values["severity"])
+        return self._answer(complaint, status.HTTP_201_CREATED)
 
     @_step(s.ApologySerializer, "Record the apology and first contact")
     @action(detail=True, methods=["post"])

@@ -3,8 +3,8 @@
 from django import template
 
 from aftersales.complaints import selectors, services
-from aftersales.complaints.forms import ApologyForm, CauseForm, SignOffForm
-from aftersales.service.choices import Status
+from aftersales.complaints.forms import AdoptForm, ApologyForm, CauseForm, SignOffForm
+from aftersales.service.choices import Kind, Status
 
 register = template.Library()
 
@@ -13,7 +13,8 @@ register = template.Library()
 def complaints_panel(context, service_request):
     """A complaint's request: its severity, repeat flag, what it is about and the steps as
     small forms (to agents and managers; the sign-off to managers). Any other request: the
-    complaints about it and "Complain about this request". Nothing for those who may not
+    complaints about it and "Complain about this request"; a request of kind complaint
+    taken elsewhere also gets "Handle as a complaint". Nothing for those who may not
     see complaints (technicians, customers)."""
     user = context.get("user")
     shown = {"obj": service_request, "user": user, "request": context.get("request")}
@@ -21,10 +22,17 @@ def complaints_panel(context, service_request):
         return shown | {"visible": False}
     complaint = selectors.complaint_of(user, service_request)
     if complaint is None:
+        can_work = services.can_work(user)
+        adoptable = (
+            can_work
+            and service_request.kind == Kind.COMPLAINT
+            and service_request.status not in (Status.CLOSED, Status.CANCELLED)
+        )
         return shown | {
             "visible": True,
             "about": list(selectors.complaints_about(user, service_request)),
-            "can_work": services.can_work(user) and service_request.status != Status.CANCELLED,
+            "can_work": can_work and service_request.status != Status.CANCELLED,
+            "adopt_form": AdoptForm() if adoptable else None,
         }
     working = services.can_work(user) and not complaint.signed_off
     version = {"version": complaint.version}
