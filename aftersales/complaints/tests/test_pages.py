@@ -215,3 +215,13 @@ def test_the_admin_shows_complaints_read_only(client, admin_user, about_visit):
     page = client.get(url)
     assert page.status_code == 200 and about_visit.request.number in page.content.decode()
     assert client.get(reverse("admin:complaints_complaint_add")).status_code == 403
+
+
+def test_partner_staff_see_the_complaint_on_their_request_without_a_link_or_forms(
+    client, partner, repair, about_visit
+):
+    client.force_login(partner)
+    page = client.get(reverse("service:detail", args=[repair.number])).content.decode()
+    assert 'id="complaints-about"' in page and about_visit.request.number in page
+    assert reverse("service:detail", args=[about_visit.request.number]) not in page
+    assert 'id="complain-about"' not in page
