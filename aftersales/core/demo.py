@@ -430,6 +430,42 @@ class _Builder:
         self.requests()
         self.visits_for_today()
         self.visits_for_tomorrow()
+        self.stock_returns_and_care()
+
+    def stock_returns_and_care(self) -> None:
+        """Stock at the warehouse, centers and vans; the returns' deduction and trade-in
+        tables; and today's care campaigns (each app's own demo, through its services)."""
+        from aftersales.care import services as care
+        from aftersales.care.models import CampaignKind
+        from aftersales.parts import demo as parts_demo
+        from aftersales.returns import demo as returns_demo
+
+        parts_demo.load(self.manager)
+        returns_demo.load(self.manager)
+        self.follow_up_calls()
+        today = timezone.localdate(self.clock.now())
+        for kind in (CampaignKind.WARRANTY_EXPIRY, CampaignKind.DELIVERY_CHECK_IN):
+            campaign = care.draw(kind, today, actor=self.manager)
+            self.created["campaigns"] += 1
+            self.created["campaign_targets"] += campaign.target_count
+
+    def follow_up_calls(self) -> None:
+        """Closed requests had their follow-up call when it was due: the customer was
+        reached and satisfied (most of the time); the rest are still to call."""
+        from aftersales.followup import services as followup
+        from aftersales.followup.models import FollowUp
+        from aftersales.followup.models import Status as CallStatus
+
+        now = self.clock.now()
+        due = FollowUp.objects.filter(
+            status=CallStatus.OPEN, request__status=Status.CLOSED, due_at__lt=now
+        ).select_related("request")
+        for call in due.order_by("due_at"):
+            self.clock.set(call.due_at - datetime.timedelta(hours=self.rng.randint(1, 6)))
+            followup.record(call, self.support[0], result="reached", solved=True,
+                            satisfaction=self.rng.choice((3, 4, 5, 5, 5)))  # fmt: skip
+            self.created["follow_up_calls"] += 1
+        self.clock.set(now)
 
     def catalog(self) -> None:
         self.categories = {}
