@@ -563,5 +563,7 @@ def claim_detail(request, pk):
             "claim": claim,
             "form": form,
             "can_manage": can_manage and bool(services.claim_moves(claim)),
+            # The faulty parts (旧件) that back the claim, kept by the parts app.
+            "defective_parts": claim.defective_parts.select_related("part", "location"),
         },
     )

@@ -102,6 +102,14 @@ def test_a_faulty_part_goes_to_the_defective_stock_and_back_to_the_supplier(
     defective.refresh_from_db()
     assert defective.status == DefectiveStatus.RETURNED and defective.vendor_claim == claim
     assert list(claim.defective_parts.all()) == [defective]
+    # and the claim's page cites the returned part
+    from django.test import Client
+    from django.urls import reverse
+
+    browser = Client()
+    browser.force_login(manager)
+    page = browser.get(reverse("warranty:claim_detail", args=[claim.pk])).content.decode()
+    assert 'id="defective-parts"' in page and "CMP-SN-1" in page
     assert StockLevel.objects.get(part=compressor, location=location).on_hand == 0
     with pytest.raises(Conflict):
         services.close_defective(defective, DefectiveStatus.SCRAPPED, actor=manager)
