@@ -28,7 +28,7 @@ from aftersales.followup.models import (
 from aftersales.notifications.services import notify
 from aftersales.service import access as request_access
 from aftersales.service import services as request_services
-from aftersales.service.choices import CallDirection
+from aftersales.service.choices import CallDirection, Kind
 from aftersales.service.choices import Status as RequestStatus
 from aftersales.service.clocks import plan_code
 
@@ -173,7 +173,8 @@ def record(
         body=_call_summary(followup, note),
     )  # fmt: skip
     if followup.solved:
-        if request.status == RequestStatus.RESOLVED:
+        # A complaint closes with a manager's sign-off (complaints app), not with the call.
+        if request.status == RequestStatus.RESOLVED and request.kind != Kind.COMPLAINT:
             request_services.transition(request, actor=actor, to=RequestStatus.CLOSED)
     else:
         _reopen(followup, actor)

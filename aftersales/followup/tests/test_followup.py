@@ -204,3 +204,14 @@ def test_the_api_lists_and_records(agent, resolved, technician):
     assert resolved.status == RequestStatus.IN_PROGRESS
     api.force_authenticate(technician)
     assert api.get("/api/v1/follow-ups/").status_code == 403
+
+
+def test_a_solved_complaint_waits_for_the_managers_sign_off(agent, assignee):
+    request = ServiceRequestFactory(
+        kind="complaint", status=RequestStatus.RESOLVED, assignee=assignee
+    )
+    followup = services.schedule(request)
+    services.record(followup, agent, result="reached", solved=True, satisfaction=4)
+    request.refresh_from_db()
+    followup.refresh_from_db()
+    assert followup.status == "done" and request.status == RequestStatus.RESOLVED
