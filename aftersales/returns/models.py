@@ -88,7 +88,11 @@ class AccessoryDeduction(models.Model):
         _("deduction (CNY)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     percent = models.DecimalField(
-        _("deduction (percent of price paid)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("deduction (percent of price paid)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     active = models.BooleanField(_("in use"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
