@@ -22,3 +22,11 @@ FIELD = frozenset({Role.TECHNICIAN, Role.PARTNER})
 STAFF_UI = BACK_OFFICE | FIELD
 # Roles that may change back-office data such as the catalog.
 MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
+
+
+def role_of(user) -> str | None:
+    """The role a user acts in: None when not logged in or deactivated; superusers act
+    as administrators whatever their role field says. Every app's access rules start here."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return Role.ADMIN if user.is_superuser else user.role

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, role_of
 from aftersales.complaints.models import (
     ApologyHow,
     Complaint,
@@ -62,15 +62,9 @@ Action = ComplaintEvent.Action
 # --- Who may do what ----------------------------------------------------------------------
 
 
-def _role(user):
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 def can_view(user) -> bool:
     """The back office reads every complaint; partner staff those about their center."""
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return False
     return user.is_back_office or (role == Role.PARTNER and bool(user.service_center_id))
@@ -78,12 +72,12 @@ def can_view(user) -> bool:
 
 def can_work(user) -> bool:
     """Agents and managers open complaints and record apology, root cause and action."""
-    role = _role(user)
+    role = role_of(user)
     return role is not None and (user.is_manager or role == Role.AGENT)
 
 
 def can_sign_off(user) -> bool:
-    return _role(user) is not None and user.is_manager
+    return role_of(user) is not None and user.is_manager
 
 
 def visible_complaints(user, queryset=None):

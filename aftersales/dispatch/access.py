@@ -11,19 +11,13 @@
 
 from django.db.models import QuerySet
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, role_of
 from aftersales.dispatch.models import Visit
-
-
-def _role(user) -> str | None:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
 
 
 def visible_visits(user, queryset: QuerySet | None = None) -> QuerySet[Visit]:
     queryset = Visit.objects.all() if queryset is None else queryset
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return queryset.none()
     if user.is_back_office:
@@ -37,7 +31,7 @@ def visible_visits(user, queryset: QuerySet | None = None) -> QuerySet[Visit]:
 
 def can_use(user) -> bool:
     """Open the visit pages at all."""
-    role = _role(user)
+    role = role_of(user)
     return role is not None and (
         user.is_back_office or role == Role.TECHNICIAN or (role == Role.PARTNER)
     )
@@ -45,7 +39,7 @@ def can_use(user) -> bool:
 
 def can_manage_center(user, center_id) -> bool:
     """Create, schedule, unschedule and cancel visits of this center."""
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return False
     if user.is_back_office:
@@ -56,7 +50,7 @@ def can_manage_center(user, center_id) -> bool:
 def can_book(user, request) -> bool:
     """Offer to book a visit for this open request: the back office, and partner staff
     (for their own center; `services.create_visit` checks which center)."""
-    role = _role(user)
+    role = role_of(user)
     return bool(
         role is not None and request.is_open and (user.is_back_office or role == Role.PARTNER)
     )
@@ -68,7 +62,7 @@ def can_manage(user, visit: Visit) -> bool:
 
 def is_own_technician(user, visit: Visit) -> bool:
     return (
-        _role(user) is not None
+        role_of(user) is not None
         and visit.technician_id is not None
         and visit.technician.user_id == user.pk
     )

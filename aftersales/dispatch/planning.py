@@ -28,7 +28,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, role_of
 from aftersales.catalog.models import Category
 from aftersales.core.errors import DomainError, NotAllowed
 from aftersales.dispatch import planner
@@ -52,21 +52,15 @@ PLANNERS = frozenset({Role.ADMIN, Role.MANAGER, Role.DISPATCHER})
 # --- Who may ------------------------------------------------------------------------------
 
 
-def _role(user):
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 def can_use_board(user) -> bool:
     """Open the dispatch board at all (which centers: `board_centers`)."""
-    role = _role(user)
+    role = role_of(user)
     return role in PLANNERS or (role == Role.PARTNER and bool(user.service_center_id))
 
 
 def board_centers(user):
     queryset = ServiceCenter.objects.filter(active=True)
-    role = _role(user)
+    role = role_of(user)
     if role in PLANNERS:
         return queryset
     if role == Role.PARTNER and user.service_center_id:
@@ -75,7 +69,7 @@ def board_centers(user):
 
 
 def can_plan(user, center: ServiceCenter) -> bool:
-    role = _role(user)
+    role = role_of(user)
     if role in PLANNERS:
         return True
     return role == Role.PARTNER and center is not None and center.pk == user.service_center_id
@@ -86,7 +80,7 @@ def check_plan(actor, center: ServiceCenter) -> None:
     if actor is not None and not can_plan(actor, center):
         raise NotAllowed(
             _("You may plan only your own service center's visits.")
-            if _role(actor) == Role.PARTNER
+            if role_of(actor) == Role.PARTNER
             else _("Only dispatchers, service managers and administrators may plan visits.")
         )
 

@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, role_of
 from aftersales.catalog.models import Category
 from aftersales.core.errors import DomainError, NotAllowed
 from aftersales.field.models import (
@@ -38,14 +38,8 @@ def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def _role(user) -> str | None:
-    if not _active(user):
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 def is_partner(user) -> bool:
-    return _role(user) == Role.PARTNER and bool(user.service_center_id)
+    return role_of(user) == Role.PARTNER and bool(user.service_center_id)
 
 
 def can_manage_network(user) -> bool:
@@ -60,7 +54,7 @@ def can_browse(user) -> bool:
 
 def visible_centers(user, queryset: QuerySet | None = None) -> QuerySet[ServiceCenter]:
     queryset = ServiceCenter.objects.all() if queryset is None else queryset
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return queryset.none()
     if user.is_back_office:
@@ -74,7 +68,7 @@ def visible_centers(user, queryset: QuerySet | None = None) -> QuerySet[ServiceC
 
 def visible_technicians(user, queryset: QuerySet | None = None) -> QuerySet[Technician]:
     queryset = Technician.objects.all() if queryset is None else queryset
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return queryset.none()
     if user.is_back_office:

@@ -15,18 +15,12 @@
 
 from django.db.models import Q, QuerySet
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, role_of
 from aftersales.parts.models import LocationKind, StockLocation
 
 
-def _role(user) -> str | None:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 def can_view_stock(user) -> bool:
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return False
     if user.is_back_office or role == Role.TECHNICIAN:
@@ -36,13 +30,13 @@ def can_view_stock(user) -> bool:
 
 def can_manage_stock(user) -> bool:
     """Receipts, any transfer, scrap, stocktake, reorder points, defective parts' fate."""
-    return _role(user) is not None and user.is_manager
+    return role_of(user) is not None and user.is_manager
 
 
 def location_filter(user) -> Q | None:
     """A Q on StockLocation for what the user may see; None: everything; Q(pk=None)-like
     empty condition when nothing."""
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return Q(pk__in=[])
     if user.is_back_office:
@@ -71,13 +65,13 @@ def filter_by_location(user, queryset: QuerySet, field: str = "location") -> Que
 
 def can_see_location(user, location: StockLocation) -> bool:
     if location_filter(user) is None:
-        return _role(user) is not None
+        return role_of(user) is not None
     return visible_locations(user).filter(pk=location.pk).exists()
 
 
 def can_work_at(user, location: StockLocation) -> bool:
     """Reserve, use and receive parts at `location` (requests are checked separately)."""
-    if _role(user) is None or _role(user) == Role.CUSTOMER:
+    if role_of(user) is None or role_of(user) == Role.CUSTOMER:
         return False
     if user.is_back_office:
         return True
@@ -89,7 +83,7 @@ def can_transfer(user, source: StockLocation, target: StockLocation) -> bool:
     if can_manage_stock(user):
         return True
     return (
-        _role(user) == Role.PARTNER
+        role_of(user) == Role.PARTNER
         and can_see_location(user, source)
         and can_see_location(user, target)
     )

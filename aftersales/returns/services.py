@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, role_of
 from aftersales.assets import services as assets
 from aftersales.assets.models import Unit, UnitStatus
 from aftersales.core.counters import next_value
@@ -46,15 +46,9 @@ ZERO = Decimal("0.00")
 # --- Who may do what ----------------------------------------------------------------------
 
 
-def _role(user):
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 def can_view(user) -> bool:
     """The back office sees every return; partner staff their center's requests' returns."""
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return False
     return user.is_back_office or (role == Role.PARTNER and bool(user.service_center_id))
@@ -62,13 +56,13 @@ def can_view(user) -> bool:
 
 def can_run(user) -> bool:
     """Agents and managers authorise returns and record their steps."""
-    role = _role(user)
+    role = role_of(user)
     return role is not None and (user.is_manager or role == Role.AGENT)
 
 
 def can_manage(user) -> bool:
     """Managers override the warranty and keep the deduction and trade-in tables."""
-    return _role(user) is not None and user.is_manager
+    return role_of(user) is not None and user.is_manager
 
 
 def visible_returns(user, queryset=None):

@@ -9,7 +9,7 @@ Field roles see the customers and units of the requests they can see, read-only.
 
 from django.db.models import Q, QuerySet
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, role_of
 from aftersales.assets.models import Unit
 from aftersales.customers.models import Customer
 from aftersales.service import workflow
@@ -23,15 +23,9 @@ PARTNER_EDITABLE = FIELD_EDITABLE | {"assignee"}
 ARCHIVED_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
 
 
-def _role(user) -> str | None:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 def visible_requests(user, queryset: QuerySet | None = None) -> QuerySet[ServiceRequest]:
     queryset = ServiceRequest.objects.all() if queryset is None else queryset
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return queryset.none()
     if user.is_back_office:
@@ -63,7 +57,7 @@ def _with_visits(**visit_filter) -> QuerySet:
 
 def visible_customers(user, queryset: QuerySet | None = None) -> QuerySet[Customer]:
     queryset = Customer.objects.all() if queryset is None else queryset
-    if _role(user) is None:
+    if role_of(user) is None:
         return queryset.none()
     if user.is_back_office:
         return queryset
@@ -74,7 +68,7 @@ def visible_customers(user, queryset: QuerySet | None = None) -> QuerySet[Custom
 
 def visible_units(user, queryset: QuerySet | None = None) -> QuerySet[Unit]:
     queryset = Unit.objects.all() if queryset is None else queryset
-    if _role(user) is None:
+    if role_of(user) is None:
         return queryset.none()
     if user.is_back_office:
         return queryset
@@ -91,11 +85,11 @@ def can_view(user, request: ServiceRequest) -> bool:
 
 def can_manage_customers(user) -> bool:
     """Create and edit customers, contacts and units."""
-    return _role(user) is not None and user.is_back_office
+    return role_of(user) is not None and user.is_back_office
 
 
 def editable_fields(user, request: ServiceRequest) -> frozenset[str]:
-    role = _role(user)
+    role = role_of(user)
     if role is None or role == Role.CUSTOMER:
         return frozenset()
     if request.status in ARCHIVED_STATUSES and not user.is_manager:
@@ -107,7 +101,7 @@ def editable_fields(user, request: ServiceRequest) -> frozenset[str]:
 
 
 def can_transition(user, request: ServiceRequest, target: str) -> bool:
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return False
     if role == Role.CUSTOMER:
@@ -132,13 +126,13 @@ def can_transition(user, request: ServiceRequest, target: str) -> bool:
 
 def comment_visibilities(user) -> tuple[str, ...]:
     """Customers write only messages; staff write messages and internal notes."""
-    if _role(user) == Role.CUSTOMER:
+    if role_of(user) == Role.CUSTOMER:
         return (Visibility.PUBLIC,)
     return (Visibility.INTERNAL, Visibility.PUBLIC)
 
 
 def sees_internal(user) -> bool:
-    return _role(user) not in (None, Role.CUSTOMER)
+    return role_of(user) not in (None, Role.CUSTOMER)
 
 
 ALL_EDITABLE = (
