@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.care import generators
 from aftersales.care.models import Campaign, CampaignKind, CampaignTarget, Method, TargetStatus
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
+from aftersales.customers.models import CustomerEvent
 from aftersales.notifications.services import notify
 
 OUTCOMES = (TargetStatus.CONTACTED, TargetStatus.NOT_REACHED, TargetStatus.DECLINED,
@@ -109,7 +110,22 @@ def record_contact(target: CampaignTarget, actor, *, status: str, note: str = ""
     target.contacted_at = timezone.now() if status != TargetStatus.NOT_REACHED else None
     target.contacted_by = actor
     target.save(update_fields=["status", "note", "contacted_at", "contacted_by"])
+    _on_customer_timeline(target, actor)
     return target
+
+
+def _on_customer_timeline(target: CampaignTarget, actor) -> None:
+    """Every contact is a touchpoint on the customer's own timeline."""
+    body = f"{target.campaign.name}: {target.get_status_display()}"
+    if target.note:
+        body = f"{body}. {target.note}"
+    CustomerEvent.objects.create(
+        customer_id=target.customer_id,
+        kind=CustomerEvent.Kind.CAMPAIGN,
+        actor=actor,
+        body=body,
+        data={"campaign": target.campaign_id, "status": target.status},
+    )
 
 
 def send_messages(campaign: Campaign, actor) -> int:
@@ -135,5 +151,7 @@ def send_messages(campaign: Campaign, actor) -> int:
             locked.status = TargetStatus.MESSAGED
             locked.contacted_at, locked.contacted_by = timezone.now(), actor
             locked.save(update_fields=["status", "contacted_at", "contacted_by"])
+            locked.campaign = campaign
+            _on_customer_timeline(locked, actor)
             sent += 1
     return sent

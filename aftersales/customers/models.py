@@ -93,6 +93,7 @@ class CustomerEvent(AppendOnlyModel):
         UPDATED = "updated", _("Details changed")
         CONTACT_ADDED = "contact_added", _("Contact added")
         NOTE = "note", _("Note")
+        CAMPAIGN = "campaign", _("Care campaign contact")
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

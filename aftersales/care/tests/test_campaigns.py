@@ -143,6 +143,9 @@ def test_a_contact_is_recorded_and_counts_as_the_customers_last_contact(manager,
     assert (target.status, target.contacted_by, target.note) == ("contacted", agent, "一切正常")
     summary = selectors.contact_summary(unit.customer)
     assert summary["count"] >= 1 and summary["last"] is not None
+    # and it is an entry of the customer's own timeline
+    event = unit.customer.events.get(kind="campaign")
+    assert "一切正常" in event.body and event.actor == agent
 
 
 def test_a_message_campaign_goes_out_once_per_customer(manager, agent):
