@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role, role_of
 from aftersales.complaints.models import (
     ApologyHow,
@@ -33,6 +34,7 @@ from aftersales.complaints.models import (
 )
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
 from aftersales.customers.models import Customer
+from aftersales.notifications.services import notify
 from aftersales.service import access
 from aftersales.service import services as request_services
 from aftersales.service.choices import (
@@ -247,6 +249,7 @@ def open_complaint(
     )  # fmt: skip
     if previous is not None:
         _note_repeat(request, actor, previous)
+    _alert(complaint, actor)
     if complaint.about_request is not None:
         request_services.add_comment(
             complaint.about_request,
@@ -312,7 +315,35 @@ def adopt(service_request, actor, *, severity: str) -> Complaint:
              data={"severity": severity, "repeat": complaint.repeat, "adopted": True})  # fmt: skip
     if previous is not None:
         _note_repeat(request, actor, previous)
+    _alert(complaint, actor)
     return complaint
+
+
+def _alert(complaint: Complaint, actor) -> None:
+    """A critical or repeated complaint is news for the team lead (else every service
+    manager) at once, not when its deadline nears."""
+    if complaint.severity != Severity.CRITICAL and not complaint.repeat:
+        return
+    request = complaint.request
+    lead = request.team.lead if request.team_id and request.team.lead_id else None
+    if lead is not None and lead.is_active:
+        people = [lead]
+    else:
+        people = list(User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk"))
+    for person in people:
+        if person.pk == getattr(actor, "pk", None):
+            continue
+        notify(
+            "complaint_alert",
+            request=request,
+            user=person,
+            context={
+                "severity": complaint.get_severity_display(),
+                "repeat": complaint.repeat,
+                "opened_by": str(actor) if actor else "",
+            },
+            dedupe_key=f"complaint-alert:{complaint.pk}:{person.pk}",
+        )
 
 
 def _note_repeat(request, actor, previous) -> None:

@@ -30,6 +30,7 @@ class Event(models.TextChoices):
     LOW_SCORE = "low_score", _("Low survey score")
     CAMPAIGN = "campaign", _("Campaign message")
     VISIT_REPORT = "visit_report", _("Visit report (not fixed yet)")
+    COMPLAINT_ALERT = "complaint_alert", _("Critical or repeated complaint")
 
 
 # Who a message of each event goes to when the caller names no recipient: the request's
@@ -53,6 +54,7 @@ STAFF_EVENTS = frozenset(
         Event.VISIT_ASSIGNED,
         Event.REQUEST_REOPENED,
         Event.LOW_SCORE,
+        Event.COMPLAINT_ALERT,
     }
 )
 

@@ -180,6 +180,7 @@ EVENT_VARIABLES = {
         "technician_name": "李师傅",
         "recovery_url": "https://service.example.com/follow-ups/42/",
     },
+    Event.COMPLAINT_ALERT: {"severity": "重大", "repeat": "True", "opened_by": "客服 张丽"},
     Event.VISIT_REPORT: {
         "work_done": "检测为压缩机故障，需更换压缩机。",
         "not_fixed_reason": "需要配件",

@@ -141,3 +141,20 @@ def test_history_rows_cannot_be_changed(agent, customer):
         event.save()
     with pytest.raises(TypeError):
         ComplaintEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_a_critical_or_repeated_complaint_alerts_the_managers_at_once(agent, manager, customer):
+    from aftersales.notifications.models import OutboundMessage
+
+    manager.email = "boss@example.com"
+    manager.save(update_fields=["email"])
+    # a major first complaint: no alert
+    open_complaint(agent, customer, severity="major")
+    assert not OutboundMessage.objects.filter(event="complaint_alert").exists()
+    # a second one within 180 days is a repeat: the managers hear of it
+    second = open_complaint(agent, customer, severity="minor")
+    alert = OutboundMessage.objects.get(event="complaint_alert")
+    assert alert.user == manager and second.request.number in alert.subject
+    # and a critical complaint of another customer too
+    open_complaint(agent, CustomerFactory(), severity="critical")
+    assert OutboundMessage.objects.filter(event="complaint_alert").count() == 2
