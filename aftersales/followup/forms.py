@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.forms import Form
-from aftersales.followup.models import Reached
+from aftersales.core.forms import Form, ModelForm
+from aftersales.followup.models import FollowUpRule, Reached
+from aftersales.service.choices import Kind
 
 SOLVED = (("", _("—")), ("yes", _("Yes, solved")), ("no", _("No, not solved")))
 SCORES = [("", _("not asked"))] + [(str(n), str(n)) for n in range(1, 6)]
@@ -35,3 +36,15 @@ class CallForm(Form):
             "note": data.get("note", ""),
             "expected_version": data["version"],
         }
+
+
+class RuleForm(ModelForm):
+    class Meta:
+        model = FollowUpRule
+        fields = ["kind", "plan", "days", "method", "script", "active"]
+        widgets = {"script": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any kind"))] + list(Kind.choices)
+        self.fields["plan"].empty_label = _("Any plan")

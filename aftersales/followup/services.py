@@ -60,6 +60,28 @@ def check_work(user, followup: FollowUp) -> None:
         raise NotAllowed(_("Only service agents and managers may record follow-up calls."))
 
 
+def can_manage_rules(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_manager)
+
+
+@transaction.atomic
+def save_rule(rule: FollowUpRule, actor) -> FollowUpRule:
+    """Managers set when and how to follow up; one active rule per kind and plan."""
+    if not can_manage_rules(actor):
+        raise NotAllowed(_("Only service managers may change follow-up rules."))
+    if rule.active:
+        clash = FollowUpRule.objects.filter(kind=rule.kind, plan=rule.plan, active=True).exclude(
+            pk=rule.pk
+        )
+        if clash.exists():
+            raise Conflict(
+                _("An active rule for this kind and plan exists already; edit that one."),
+                field="kind",
+            )
+    rule.save()
+    return rule
+
+
 # --- Scheduling ---------------------------------------------------------------------------
 
 

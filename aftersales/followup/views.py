@@ -13,7 +13,8 @@ from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
 from aftersales.followup import selectors, services, surveys
-from aftersales.followup.forms import CallForm
+from aftersales.followup.forms import CallForm, RuleForm
+from aftersales.followup.models import FollowUpRule
 
 NAV = "followup"
 work_required = allowed_if(services.can_work)
@@ -68,3 +69,34 @@ def send_survey(request, pk):
         return redirect("followup:detail", pk=pk)
     messages.success(request, _("Survey link sent to the customer."))
     return redirect("followup:queue")
+
+
+rules_required = allowed_if(services.can_manage_rules)
+
+
+@rules_required
+@require_GET
+def rule_list(request):
+    rules = FollowUpRule.objects.select_related("plan").order_by("kind", "plan__code")
+    return render(request, "followup/rule_list.html", {"nav": NAV, "rules": rules})
+
+
+@rules_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, pk=None):
+    rule = get_object_or_404(FollowUpRule, pk=pk) if pk else FollowUpRule()
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_rule(form.instance, request.user)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Follow-up rule saved."))
+            return redirect("followup:rule_list")
+    return render(
+        request,
+        "followup/rule_form.html",
+        {"nav": NAV, "form": form, "rule": rule if rule.pk else None},
+        status=400 if request.method == "POST" else 200,
+    )

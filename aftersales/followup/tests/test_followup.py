@@ -215,3 +215,19 @@ def test_a_solved_complaint_waits_for_the_managers_sign_off(agent, assignee):
     request.refresh_from_db()
     followup.refresh_from_db()
     assert followup.status == "done" and request.status == RequestStatus.RESOLVED
+
+
+def test_a_manager_sets_a_rule_on_its_page_and_a_second_active_one_is_refused(
+    client, manager, agent
+):
+    client.force_login(manager)
+    data = {"kind": "installation", "plan": "", "days": "1", "method": "call",
+            "script": "您好，安装是否顺利？", "active": "on"}  # fmt: skip
+    assert client.post(reverse("followup:rule_create"), data).status_code == 302
+    rule = FollowUpRule.objects.get()
+    assert (rule.kind, rule.days, rule.plan) == ("installation", 1, None)
+    again = client.post(reverse("followup:rule_create"), data)
+    assert again.status_code == 400 and FollowUpRule.objects.count() == 1
+    assert "安装是否顺利" in client.get(reverse("followup:rule_list")).content.decode()
+    client.force_login(agent)
+    assert client.get(reverse("followup:rule_list")).status_code == 403
