@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "aftersales.followup",
     "aftersales.complaints",
     "aftersales.care",
+    "aftersales.kb",
 ]
 
 MIDDLEWARE = [
