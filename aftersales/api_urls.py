@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from aftersales.accounts.api.views import MeView, TokenView
 from aftersales.assets.api.views import UnitViewSet
 from aftersales.care.api import routes as care_routes
+from aftersales.kb.api import routes as kb_routes
 from aftersales.catalog.api.views import (
     CategoryViewSet,
     FaultCodeViewSet,
@@ -68,6 +69,7 @@ for app_routes in (
     followup_routes,
     complaints_routes,
     care_routes,
+    kb_routes,
 ):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
@@ -88,5 +90,6 @@ urlpatterns = [
     *followup_routes.PATHS,
     *complaints_routes.PATHS,
     *care_routes.PATHS,
+    *kb_routes.PATHS,
     *router.urls,
 ]
