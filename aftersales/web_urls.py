@@ -21,6 +21,7 @@ urlpatterns = [
     path("follow-ups/", include(("aftersales.followup.urls", "followup"))),
     path("complaints/", include(("aftersales.complaints.urls", "complaints"))),
     path("care/", include(("aftersales.care.urls", "care"))),
+    path("kb/", include(("aftersales.kb.urls", "kb"))),
     path("", include(("aftersales.followup.survey_urls", "survey"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]
