@@ -101,9 +101,10 @@ def _search_postgres(queryset, terms, limit):
     query = SearchQuery(terms[0], search_type="plain", config="simple")
     for term in terms[1:]:
         query |= SearchQuery(term, search_type="plain", config="simple")
+    # `vector @@ query` can use the GIN index of migration 0002; the rank orders the matches.
     return list(
-        queryset.annotate(rank=SearchRank(vector, query))
-        .filter(rank__gt=0)
+        queryset.annotate(vector=vector, rank=SearchRank(vector, query))
+        .filter(vector=query)
         .order_by("-rank", "-updated_at", "-pk")[:limit]
     )
 

@@ -70,3 +70,23 @@ def test_a_product_sees_its_own_its_categorys_and_parents_articles(
     assert articles["leak"] not in found
     in_category = services.for_product(Article.objects.all(), category=aircon)
     assert articles["noise"] in in_category and articles["leak"] not in in_category
+
+
+def test_postgresql_can_use_the_search_index(articles):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index exists on PostgreSQL only")
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    vector = SearchVector("search_title", weight="A", config="simple") + SearchVector(
+        "search_text", weight="B", config="simple"
+    )
+    rows = Article.objects.annotate(vector=vector).filter(
+        vector=SearchQuery("漏水", config="simple")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = rows.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "kb_article_search_gin" in plan
