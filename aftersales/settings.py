@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentMethodEnum": "aftersales.warranty.models.PaymentMethod",
         "FollowUpMethodEnum": "aftersales.followup.models.Method",
         "CampaignMethodEnum": "aftersales.care.models.Method",
+        "ArticleKindEnum": "aftersales.kb.models.Kind",
     },
 }
 
