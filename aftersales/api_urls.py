@@ -6,7 +6,6 @@ from rest_framework.routers import DefaultRouter
 from aftersales.accounts.api.views import MeView, TokenView
 from aftersales.assets.api.views import UnitViewSet
 from aftersales.care.api import routes as care_routes
-from aftersales.kb.api import routes as kb_routes
 from aftersales.catalog.api.views import (
     CategoryViewSet,
     FaultCodeViewSet,
@@ -19,6 +18,7 @@ from aftersales.dispatch.api import routes as dispatch_routes
 from aftersales.escalations.api.views import EscalationRuleViewSet
 from aftersales.field.api import routes as field_routes
 from aftersales.followup.api import routes as followup_routes
+from aftersales.kb.api import routes as kb_routes
 from aftersales.notifications.api import routes as notification_routes
 from aftersales.parts.api import routes as parts_routes
 from aftersales.returns.api import routes as returns_routes

@@ -434,17 +434,19 @@ class _Builder:
 
     def stock_returns_and_care(self) -> None:
         """Stock at the warehouse, centers and vans; the returns' deduction and trade-in
-        tables; complaint records of the complaint requests; and today's care campaigns
-        (each app's own demo, through its services)."""
+        tables; complaint records of the complaint requests; knowledge articles; and
+        today's care campaigns (each app's own demo, through its services)."""
         from aftersales.care import services as care
         from aftersales.care.models import CampaignKind
         from aftersales.complaints import demo as complaints_demo
+        from aftersales.kb import demo as kb_demo
         from aftersales.parts import demo as parts_demo
         from aftersales.returns import demo as returns_demo
 
         parts_demo.load(self.manager)
         returns_demo.load(self.manager)
         complaints_demo.load(self.manager)
+        kb_demo.load(self.manager)
         self.follow_up_calls()
         today = timezone.localdate(self.clock.now())
         for kind in (CampaignKind.WARRANTY_EXPIRY, CampaignKind.DELIVERY_CHECK_IN):

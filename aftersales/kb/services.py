@@ -159,13 +159,14 @@ def update_article(article, actor, *, revision=None, fault_codes=None, publish=F
 
 
 def mark_solved(article: Article, request_number: str, actor) -> ArticleUse:
-    from aftersales.service.models import ServiceRequest
+    from aftersales.service.access import visible_requests
 
     if not can_mark_solved(actor) or not visible_articles(actor).filter(pk=article.pk).exists():
         raise NotAllowed(_("You may not link articles to requests."))
     if article.status != Status.PUBLISHED:
         raise DomainError(_("Only a published article can solve a request."))
-    service_request = ServiceRequest.objects.filter(number=(request_number or "").strip()).first()
+    # Only a request the user may see: another's number reads as unknown, telling nothing.
+    service_request = visible_requests(actor).filter(number=(request_number or "").strip()).first()
     if service_request is None:
         raise DomainError(_("There is no request with this number."))
     try:

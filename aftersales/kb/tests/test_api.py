@@ -114,3 +114,11 @@ def test_drafts_are_unseen_by_technicians(manager, technician):
     draft = client_for(manager).post(LIST, {"title": "草稿", "steps": "x"}, format="json").json()
     assert draft["status"] == Status.DRAFT
     assert client_for(technician).get(f"{LIST}{draft['id']}/").status_code == 404
+
+
+def test_a_technician_may_not_link_a_request_they_cannot_see(articles, technician):
+    # a request of another center: for the technician it does not exist
+    hidden = ServiceRequestFactory()
+    url = f"{LIST}{articles['leak'].pk}/solved/"
+    response = client_for(technician).post(url, {"request_number": hidden.number})
+    assert response.status_code == 400 and not ArticleUse.objects.exists()
