@@ -63,7 +63,10 @@ def _already(kind: str, on: datetime.date) -> tuple[set, set]:
     ).values_list("customer_id", "unit_id")
     customers, units = set(), set()
     for customer_id, unit_id in rows:
-        (units.add(unit_id) if unit_id else customers.add(customer_id))
+        if unit_id:
+            units.add(unit_id)
+        else:
+            customers.add(customer_id)
     return customers, units
 
 

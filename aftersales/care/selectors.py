@@ -20,7 +20,7 @@ CONTACTED = (TargetStatus.CONTACTED, TargetStatus.MESSAGED, TargetStatus.DECLINE
              TargetStatus.CONVERTED)  # fmt: skip
 
 
-def _sources(customer_ids, since=None):
+def _sources(customer_ids):
     """(model manager filter, customer path, time field) for each kind of contact."""
     from aftersales.dispatch.models import Visit, VisitStatus
     from aftersales.notifications.models import OutboundMessage
@@ -41,8 +41,6 @@ def _sources(customer_ids, since=None):
     ]  # fmt: skip
     for queryset, path, field in sources:
         rows = queryset.filter(**{f"{path}__in": customer_ids, f"{field}__isnull": False})
-        if since is not None:
-            rows = rows.filter(**{f"{field}__gte": since})
         yield rows, path, field
 
 
@@ -61,10 +59,15 @@ def last_contacts(customer_ids) -> dict[int, datetime.date]:
 def contact_summary(customer, days: int = 365) -> dict:
     """For the customer's page: contacts in the last `days` days and the last one."""
     since = timezone.now() - datetime.timedelta(days=days)
-    total = 0
-    for rows, _path, _field in _sources([customer.pk], since=since):
-        total += rows.count()
-    return {"count": total, "days": days, "last": last_contacts([customer.pk]).get(customer.pk)}
+    total, last = 0, None
+    # One query per source: the count in the period and the latest of all time together.
+    for rows, _path, field in _sources([customer.pk]):
+        found = rows.aggregate(recent=Count("pk", filter=Q(**{f"{field}__gte": since})),
+                               latest=Max(field))  # fmt: skip
+        total += found["recent"]
+        if found["latest"] is not None and (last is None or found["latest"] > last):
+            last = found["latest"]
+    return {"count": total, "days": days, "last": timezone.localdate(last) if last else None}
 
 
 def campaign_rows(queryset=None):

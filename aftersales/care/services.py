@@ -103,8 +103,6 @@ def record_contact(target: CampaignTarget, actor, *, status: str, note: str = ""
     if status not in OUTCOMES:
         raise DomainError(_("Choose what came of the contact."), field="status")
     target = CampaignTarget.objects.select_for_update().get(pk=target.pk)
-    if status == TargetStatus.NOT_REACHED and not (note or "").strip():
-        note = ""
     target.status = status
     target.note = (note or "").strip()
     target.contacted_at = timezone.now() if status != TargetStatus.NOT_REACHED else None

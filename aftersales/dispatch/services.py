@@ -18,11 +18,9 @@ import binascii
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -33,7 +31,7 @@ from aftersales.dispatch import access
 from aftersales.dispatch.models import NotFixedReason, Visit, VisitStatus
 from aftersales.field import services as field_services
 from aftersales.field.models import Absence, Technician, TechnicianSkill
-from aftersales.notifications.services import notify
+from aftersales.notifications.services import notify, site_link
 from aftersales.service import clocks
 from aftersales.service import services as service_services
 from aftersales.service.choices import EventKind, Visibility
@@ -363,7 +361,7 @@ def _tell_technician(visit: Visit, technician: Technician, actor) -> None:
             "visit_date": visit.day.isoformat(),
             "visit_window": window_text(visit),
             "visit_address": visit.address,
-            "visit_url": _link("dispatch:visit", visit.pk),
+            "visit_url": site_link("dispatch:visit", visit.pk),
             "assigned_by": (actor.get_full_name() or actor.username) if actor else "",
         },
         dedupe_key=f"visit-assigned:{visit.pk}:{visit.version}",
@@ -579,7 +577,7 @@ def _use_parts(visit: Visit, actor, parts_used) -> None:
 def _send_report(visit: Visit, form) -> None:
     """Send the customer the signed form: a fixed visit resolves their problem; one that
     could not fix it says why and that we will be in touch (never "resolved")."""
-    link = _link("service:attachment", form.token)
+    link = site_link("service:attachment", form.token)
     if visit.first_time_fix:
         summary = visit.work_done
         if link:
@@ -602,14 +600,6 @@ def _send_report(visit: Visit, form) -> None:
         dedupe_key=f"visit-done:{visit.pk}",
         attachments=[form],
     )
-
-
-def _link(name: str, *args) -> str:
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
-    try:
-        return site + reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 @transaction.atomic

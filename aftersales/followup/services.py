@@ -114,7 +114,6 @@ def schedule(request, *, visit=None, at: datetime.datetime | None = None) -> Fol
         visit=visit,
         method=rule.method if rule else Method.CALL,
         due_at=due_after(at or timezone.now(), rule.days if rule else DEFAULT_DAYS),
-        assignee=None,
     )
     try:
         with transaction.atomic():

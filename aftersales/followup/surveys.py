@@ -10,17 +10,15 @@ import contextlib
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import Conflict, DomainError
 from aftersales.followup.models import FollowUp, Method, Purpose, Status, Survey
-from aftersales.notifications.services import notify
+from aftersales.notifications.services import notify, site_link
 from aftersales.service.choices import EventKind, Visibility
 from aftersales.service.models import TimelineEvent
 
@@ -47,8 +45,7 @@ def token_for(survey: Survey) -> str:
 
 
 def url_for(survey: Survey) -> str:
-    path = reverse("survey:answer", args=[token_for(survey)])
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    return site_link("survey:answer", token_for(survey))
 
 
 def _last_visit(request):
@@ -263,7 +260,6 @@ def open_recovery(survey: Survey) -> FollowUp:
             due_at=due, assignee=owner,
         )  # fmt: skip
     if owner is not None:
-        path = reverse("followup:detail", args=[recovery.pk])
         notify(
             "low_score",
             request=request,
@@ -273,7 +269,7 @@ def open_recovery(survey: Survey) -> FollowUp:
                 "nps": "" if survey.nps is None else survey.nps,
                 "comments": survey.text,
                 "technician_name": str(survey.technician.user) if survey.technician else "",
-                "recovery_url": getattr(settings, "SITE_URL", "").rstrip("/") + path,
+                "recovery_url": site_link("followup:detail", recovery.pk),
             },
             dedupe_key=f"low-score:{survey.pk}",
         )

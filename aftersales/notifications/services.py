@@ -376,11 +376,19 @@ def _standard_context(request, customer, recipient, staff: bool) -> dict:
     if request is not None:
         context["request_number"] = request.number
         context["request_subject"] = request.subject
-        site = getattr(settings, "SITE_URL", "").rstrip("/")
-        if staff and site:
-            with contextlib.suppress(NoReverseMatch):
-                context["request_url"] = site + reverse("service:detail", args=[request.number])
+        if staff and getattr(settings, "SITE_URL", ""):
+            context["request_url"] = site_link("service:detail", request.number)
     return context
+
+
+def site_link(name: str, *args) -> str:
+    """An absolute link for a message (SITE_URL + the named URL); "" when the URL is not
+    known. Messages are read outside the site, so their links cannot be relative."""
+    try:
+        path = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
 def _recipient_key(recipient) -> str:
