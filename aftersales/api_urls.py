@@ -18,9 +18,12 @@ from aftersales.dispatch.api import routes as dispatch_routes
 from aftersales.escalations.api.views import EscalationRuleViewSet
 from aftersales.field.api import routes as field_routes
 from aftersales.followup.api import routes as followup_routes
+from aftersales.inbox.api import routes as inbox_routes
+from aftersales.intake.api import routes as intake_routes
 from aftersales.kb.api import routes as kb_routes
 from aftersales.notifications.api import routes as notification_routes
 from aftersales.parts.api import routes as parts_routes
+from aftersales.portal.api import routes as portal_routes
 from aftersales.returns.api import routes as returns_routes
 from aftersales.service.api.entitlement import EvaluateView
 from aftersales.service.api.quotes import (
@@ -70,6 +73,9 @@ for app_routes in (
     complaints_routes,
     care_routes,
     kb_routes,
+    inbox_routes,
+    intake_routes,
+    portal_routes,
 ):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
@@ -91,5 +97,8 @@ urlpatterns = [
     *complaints_routes.PATHS,
     *care_routes.PATHS,
     *kb_routes.PATHS,
+    *inbox_routes.PATHS,
+    *intake_routes.PATHS,
+    *portal_routes.PATHS,
     *router.urls,
 ]

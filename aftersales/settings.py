@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "aftersales.complaints",
     "aftersales.care",
     "aftersales.kb",
+    "aftersales.inbox",
+    "aftersales.intake",
+    "aftersales.portal",
 ]
 
 MIDDLEWARE = [

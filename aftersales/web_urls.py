@@ -22,6 +22,9 @@ urlpatterns = [
     path("complaints/", include(("aftersales.complaints.urls", "complaints"))),
     path("care/", include(("aftersales.care.urls", "care"))),
     path("kb/", include(("aftersales.kb.urls", "kb"))),
+    path("inbox/", include(("aftersales.inbox.urls", "inbox"))),
+    path("help/", include(("aftersales.intake.urls", "intake"))),
+    path("my/", include(("aftersales.portal.urls", "portal"))),
     path("", include(("aftersales.followup.survey_urls", "survey"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

@@ -31,3 +31,4 @@ class CustomerFilterForm(Form):
         label=_("Kind"), choices=[("", _("Any")), *CustomerKind.choices], required=False
     )
     city = forms.CharField(label=_("City"), required=False)
+    review = forms.BooleanField(label=_("Needs review"), required=False)

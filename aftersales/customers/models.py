@@ -20,6 +20,17 @@ class BuyingRole(models.TextChoices):
     PURCHASER = "purchaser", _("Purchaser")
 
 
+class Source(models.TextChoices):
+    """The channel through which a customer we did not know first reached us."""
+
+    EMAIL = "email", _("Email")
+    WEB = "web", _("Web form")
+    PORTAL = "portal", _("Customer portal")
+    CHAT = "chat", _("Chat")
+    WECHAT = "wechat", _("WeChat")
+    SMS = "sms", _("SMS")
+
+
 class Customer(models.Model):
     kind = models.CharField(
         _("kind"), max_length=10, choices=CustomerKind.choices, default=CustomerKind.PERSON
@@ -36,6 +47,14 @@ class Customer(models.Model):
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Created by a channel from a sender we did not know (an email, a message, the web
+    # form): someone should check it is not a duplicate of an existing customer.
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_("Created from a message by an unknown sender; check it and clear this."),
+    )
+    source = models.CharField(_("first came by"), max_length=20, choices=Source.choices, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -94,6 +113,7 @@ class CustomerEvent(AppendOnlyModel):
         CONTACT_ADDED = "contact_added", _("Contact added")
         NOTE = "note", _("Note")
         CAMPAIGN = "campaign", _("Care campaign contact")
+        REVIEWED = "reviewed", _("Checked after arriving by a channel")
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -103,3 +103,80 @@ def add_note(customer: Customer, *, actor, body: str) -> CustomerEvent:
     return CustomerEvent.objects.create(
         customer=customer, kind=CustomerEvent.Kind.NOTE, actor=actor, body=body
     )
+
+
+# --- Senders from the channels (email, web form, chat, WeChat, SMS) ----------------------
+
+
+def find_sender(*, email: str = "", phone: str = "") -> tuple[Customer | None, Contact | None]:
+    """The customer (and contact, when it is a contact's address) a message came from.
+
+    An email address matches exactly (any case) on the customer's or a contact's email; a
+    phone number matches on its normalised form. The oldest customer wins when an address
+    is shared, so the answer does not change as customers are added.
+    """
+    email = (email or "").strip()
+    phone = normalize_phone(phone or "")
+    for field, value in (("email__iexact", email), ("phone_normalized", phone)):
+        if not value or (field == "phone_normalized" and not value.startswith("+")):
+            continue
+        customer = Customer.objects.filter(**{field: value}).order_by("id").first()
+        if customer is not None:
+            return customer, None
+        contact = (
+            Contact.objects.filter(**{field: value})
+            .select_related("customer")
+            .order_by("id")
+            .first()
+        )
+        if contact is not None:
+            return contact.customer, contact
+    return None, None
+
+
+@transaction.atomic
+def customer_for_sender(
+    *, email: str = "", phone: str = "", name: str = "", source: str = "", language: str = ""
+) -> tuple[Customer, Contact | None, bool]:
+    """The customer behind a message from a channel: (customer, contact, created).
+
+    A sender we do not know becomes a new person customer flagged `needs_review`, named
+    as they signed (or by their address), so nothing they send is lost and someone checks
+    later whether they are an existing customer under another address.
+    """
+    customer, contact = find_sender(email=email, phone=phone)
+    if customer is not None:
+        return customer, contact, False
+    email = (email or "").strip()
+    phone = (phone or "").strip()
+    if not email and not phone:
+        raise ValueError("a sender needs an email address or a phone number")
+    fields = {
+        "name": (name or "").strip()[:200] or email or phone,
+        "email": email,
+        "phone": phone,
+    }
+    if language:
+        fields["language"] = language
+    customer = Customer(**fields, needs_review=True, source=source[:20])
+    customer.full_clean()
+    customer.save()
+    CustomerEvent.objects.create(
+        customer=customer,
+        kind=CustomerEvent.Kind.CREATED,
+        data={"source": source, "needs_review": True},
+    )
+    return customer, None, True
+
+
+@transaction.atomic
+def mark_reviewed(customer: Customer, *, actor) -> Customer:
+    """A person has checked a customer that arrived by a channel (not a duplicate)."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.needs_review:
+        customer.needs_review = False
+        customer.save(update_fields=["needs_review", "updated_at"])
+        CustomerEvent.objects.create(
+            customer=customer, kind=CustomerEvent.Kind.REVIEWED, actor=actor
+        )
+    return customer

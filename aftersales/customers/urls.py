@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/reviewed/", views.reviewed, name="reviewed"),
 ]

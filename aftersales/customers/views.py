@@ -45,6 +45,8 @@ def customer_list(request):
             customers = customers.filter(kind=data["kind"])
         if data["city"]:
             customers = customers.filter(city__istartswith=data["city"])
+        if data["review"]:
+            customers = customers.filter(needs_review=True)
     sort = request.GET.get("sort", "name")
     customers = customers.order_by(*SORTS.get(sort, SORTS["name"]))
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -152,6 +154,17 @@ def contact_add(request, pk):
     else:
         problems = "; ".join(" ".join(errors) for errors in form.errors.values())
         messages.error(request, _("The contact was not added: %(errors)s") % {"errors": problems})
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@staff_required
+@require_POST
+def reviewed(request, pk):
+    """Clear the "needs review" flag of a customer who arrived by a channel."""
+    _manager_only(request.user)
+    customer = get_object_or_404(access.visible_customers(request.user), pk=pk)
+    services.mark_reviewed(customer, actor=request.user)
+    messages.success(request, _("Marked as checked."))
     return redirect("customers:detail", pk=customer.pk)
 
 

@@ -31,6 +31,8 @@ class Event(models.TextChoices):
     CAMPAIGN = "campaign", _("Campaign message")
     VISIT_REPORT = "visit_report", _("Visit report (not fixed yet)")
     COMPLAINT_ALERT = "complaint_alert", _("Critical or repeated complaint")
+    AGENT_REPLY = "agent_reply", _("Reply to the customer")
+    CUSTOMER_REPLIED = "customer_replied", _("The customer replied")
 
 
 # Who a message of each event goes to when the caller names no recipient: the request's
@@ -44,6 +46,7 @@ CUSTOMER_EVENTS = frozenset(
         Event.QUOTE_SENT,
         Event.CAMPAIGN,
         Event.VISIT_REPORT,
+        Event.AGENT_REPLY,
     }
 )
 STAFF_EVENTS = frozenset(
@@ -55,6 +58,7 @@ STAFF_EVENTS = frozenset(
         Event.REQUEST_REOPENED,
         Event.LOW_SCORE,
         Event.COMPLAINT_ALERT,
+        Event.CUSTOMER_REPLIED,
     }
 )
 

@@ -180,6 +180,11 @@ EVENT_VARIABLES = {
         "technician_name": "李师傅",
         "recovery_url": "https://service.example.com/follow-ups/42/",
     },
+    Event.AGENT_REPLY: {
+        "message": "您好，压缩机配件已到，工程师明天上午上门更换。",
+        "replied_by": "客服 陈静",
+    },
+    Event.CUSTOMER_REPLIED: {"message": "明天上午家里有人，可以上门。", "channel": "邮件"},
     Event.COMPLAINT_ALERT: {"severity": "重大", "repeat": "True", "opened_by": "客服 张丽"},
     Event.VISIT_REPORT: {
         "work_done": "检测为压缩机故障，需更换压缩机。",

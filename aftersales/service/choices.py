@@ -123,6 +123,7 @@ class EventKind(models.TextChoices):
     VISIT = "visit", _("Visit")
     RETURN = "return", _("Return (RMA)")
     SURVEY = "survey", _("Survey answer")
+    MESSAGE = "message", _("Message from the customer")
 
 
 class CallDirection(models.TextChoices):

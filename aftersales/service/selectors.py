@@ -92,6 +92,7 @@ EVENT_ICONS = {
     EventKind.CALL: "telephone",
     EventKind.EMAIL: "envelope",
     EventKind.ATTACHMENT: "paperclip",
+    EventKind.MESSAGE: "chat-right-quote",
 }
 
 

@@ -610,10 +610,23 @@ def add_comment(
     body = (body or "").strip()
     if not body:
         raise DomainError(_("Write something before sending."), field="body")
+    if not _is_staff(actor):
+        # A customer writing in the portal: the same as a message by any other channel.
+        return receive_message(request, body=body, channel=Channel.PORTAL, actor=actor).event
     with transaction.atomic():
-        news = visibility == Visibility.PUBLIC and _is_staff(actor)
+        news = visibility == Visibility.PUBLIC
         _touch(request, news=news)
-        return _event(request, EventKind.COMMENT, actor, body=body, visibility=visibility)
+        event = _event(request, EventKind.COMMENT, actor, body=body, visibility=visibility)
+        if news:
+            # A message to the customer reaches them (email threaded on the request, else
+            # SMS); the portal shows it on the request's timeline as well.
+            notify(
+                "agent_reply",
+                request=request,
+                context={"message": body, "replied_by": str(actor)},
+                dedupe_key=f"reply:{event.pk}",
+            )
+        return event
 
 
 def _is_staff(actor) -> bool:
@@ -668,13 +681,22 @@ def add_attachment(
     check_comment(actor, request, visibility)
     checked = check_upload(upload)
     _touch(request)
+    return _store_attachment(request, actor, upload, checked, visibility)
+
+
+def _store_attachment(request, actor, upload, checked, visibility, event_data=None) -> Attachment:
     event = _event(
         request,
         EventKind.ATTACHMENT,
         actor,
         body=checked.name,
         visibility=visibility,
-        data={"name": checked.name, "size": checked.size, "content_type": checked.content_type},
+        data={
+            "name": checked.name,
+            "size": checked.size,
+            "content_type": checked.content_type,
+            **(event_data or {}),
+        },
     )
     attachment = Attachment(
         request=request,
@@ -689,6 +711,111 @@ def add_attachment(
     attachment.file.save(attachment.token, upload, save=False)
     attachment.save()
     return attachment
+
+
+# --- Messages from the customer through a channel (email, chat, WeChat, SMS, portal) ------
+
+
+@dataclass
+class Received:
+    """What `receive_message` did: the timeline entry, the files kept, the files refused
+    (name and reason: a type or size we do not accept), and whether the request resumed."""
+
+    event: TimelineEvent
+    attachments: list
+    refused: list
+    resumed: bool
+
+
+@transaction.atomic
+def receive_message(
+    request: ServiceRequest,
+    *,
+    body: str,
+    channel: str,
+    sender: str = "",
+    actor=None,
+    files: Iterable = (),
+    data: dict | None = None,
+    at: datetime.datetime | None = None,
+) -> Received:
+    """A customer's message on an open request, from any channel: a public timeline entry
+    (with the files they sent, each checked for type and size), the assignee told, and a
+    request that was waiting on the customer back in progress.
+
+    `actor` is the customer's login when they write in the portal; messages from email,
+    chat, WeChat and SMS have none. Channels decide what to do with finished requests (a
+    reply to a closed request opens a new one); this refuses them.
+    """
+    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if actor is not None:
+        check_comment(actor, request, Visibility.PUBLIC)
+    if request.status in (Status.CLOSED, Status.CANCELLED):
+        raise DomainError(
+            _("Request %(number)s is %(status)s: it takes no more messages.")
+            % {"number": request.number, "status": request.get_status_display().lower()}
+        )
+    body = (body or "").strip()
+    at = at or timezone.now()
+    event = _event(
+        request,
+        EventKind.MESSAGE,
+        actor,
+        body=body,
+        visibility=Visibility.PUBLIC,
+        data={"channel": channel, "sender": sender, **(data or {})},
+        at=at,
+    )
+    kept, refused = [], []
+    for upload in files:
+        try:
+            checked = check_upload(upload)
+        except DomainError as error:
+            refused.append({"name": getattr(upload, "name", ""), "reason": str(error)})
+            continue
+        kept.append(
+            _store_attachment(
+                request, actor, upload, checked, Visibility.PUBLIC, {"message": event.pk}
+            )
+        )
+    if refused:
+        _event(
+            request,
+            EventKind.COMMENT,
+            None,
+            body=_("Files not kept from the customer's message: %(files)s")
+            % {"files": "; ".join(f"{r['name']} ({r['reason']})" for r in refused)},
+            data={"refused": refused},
+        )
+    _touch(request)
+    resumed = _resume_on_reply(request)
+    if request.assignee_id:
+        notify(
+            "customer_replied",
+            request=request,
+            user=request.assignee,
+            context={"message": body[:2000], "channel": Channel(channel).label},
+            dedupe_key=f"replied:{event.pk}",
+        )
+    return Received(event=event, attachments=kept, refused=refused, resumed=resumed)
+
+
+def _resume_on_reply(request: ServiceRequest) -> bool:
+    """A request waiting on the customer goes back to work when they answer, moved by
+    its assignee (who would have done it by hand); without one it stays for the queue."""
+    if request.status != Status.WAITING_CUSTOMER or request.assignee is None:
+        return False
+    try:
+        with transaction.atomic():
+            transition(
+                request,
+                actor=request.assignee,
+                to=Status.IN_PROGRESS,
+                note=_("The customer replied."),
+            )
+    except DomainError:
+        return False
+    return True
 
 
 def timeline(actor, request: ServiceRequest):

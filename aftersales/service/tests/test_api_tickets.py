@@ -820,7 +820,7 @@ def test_a_customer_comments_publicly_but_cannot_write_internal_notes(customer_u
     assert public.status_code == 201
     assert public.json()["visibility"] == "public"
     assert internal.status_code == 403
-    assert ticket.events.filter(kind="comment").count() == 1
+    assert ticket.events.filter(kind="message").count() == 1
 
 
 def test_an_empty_comment_is_refused(agent, world):
