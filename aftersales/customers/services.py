@@ -140,6 +140,8 @@ def customer_for_sender(
 ) -> tuple[Customer, Contact | None, bool]:
     """The customer behind a message from a channel: (customer, contact, created).
 
+    Found by email or phone (`find_sender`); a sender known only by name is always new.
+
     A sender we do not know becomes a new person customer flagged `needs_review`, named
     as they signed (or by their address), so nothing they send is lost and someone checks
     later whether they are an existing customer under another address.
@@ -149,8 +151,10 @@ def customer_for_sender(
         return customer, contact, False
     email = (email or "").strip()
     phone = (phone or "").strip()
-    if not email and not phone:
-        raise ValueError("a sender needs an email address or a phone number")
+    if not email and not phone and not (name or "").strip():
+        # A WeChat or chat sender may give only a name (their channel's own id is kept
+        # by the channel); someone with nothing at all cannot be a customer.
+        raise ValueError("a sender needs an email address, a phone number or a name")
     fields = {
         "name": (name or "").strip()[:200] or email or phone,
         "email": email,

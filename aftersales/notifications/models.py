@@ -33,6 +33,8 @@ class Event(models.TextChoices):
     COMPLAINT_ALERT = "complaint_alert", _("Critical or repeated complaint")
     AGENT_REPLY = "agent_reply", _("Reply to the customer")
     CUSTOMER_REPLIED = "customer_replied", _("The customer replied")
+    PORTAL_INVITE = "portal_invite", _("Invitation to the customer portal")
+    PORTAL_CODE = "portal_code", _("Verification code for the customer portal")
 
 
 # Who a message of each event goes to when the caller names no recipient: the request's
@@ -49,6 +51,9 @@ CUSTOMER_EVENTS = frozenset(
         Event.AGENT_REPLY,
     }
 )
+# Messages about a person's login rather than a request (email and SMS; the caller always
+# names the recipient).
+ACCOUNT_EVENTS = frozenset({Event.PORTAL_INVITE, Event.PORTAL_CODE})
 STAFF_EVENTS = frozenset(
     {
         Event.SLA_WARNING,

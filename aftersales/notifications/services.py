@@ -185,6 +185,12 @@ EVENT_VARIABLES = {
         "replied_by": "客服 陈静",
     },
     Event.CUSTOMER_REPLIED: {"message": "明天上午家里有人，可以上门。", "channel": "邮件"},
+    Event.PORTAL_INVITE: {
+        "invite_url": "https://service.example.com/my/invite/abc123/",
+        "invited_by": "客服 陈静",
+        "valid_days": "7",
+    },
+    Event.PORTAL_CODE: {"code": "428190", "valid_minutes": "10"},
     Event.COMPLAINT_ALERT: {"severity": "重大", "repeat": "True", "opened_by": "客服 张丽"},
     Event.VISIT_REPORT: {
         "work_done": "检测为压缩机故障，需更换压缩机。",

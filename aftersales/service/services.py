@@ -766,27 +766,7 @@ def receive_message(
         data={"channel": channel, "sender": sender, **(data or {})},
         at=at,
     )
-    kept, refused = [], []
-    for upload in files:
-        try:
-            checked = check_upload(upload)
-        except DomainError as error:
-            refused.append({"name": getattr(upload, "name", ""), "reason": str(error)})
-            continue
-        kept.append(
-            _store_attachment(
-                request, actor, upload, checked, Visibility.PUBLIC, {"message": event.pk}
-            )
-        )
-    if refused:
-        _event(
-            request,
-            EventKind.COMMENT,
-            None,
-            body=_("Files not kept from the customer's message: %(files)s")
-            % {"files": "; ".join(f"{r['name']} ({r['reason']})" for r in refused)},
-            data={"refused": refused},
-        )
+    kept, refused = attach_received(request, files, actor=actor, message=event)
     _touch(request)
     resumed = _resume_on_reply(request)
     if request.assignee_id:
@@ -798,6 +778,35 @@ def receive_message(
             dedupe_key=f"replied:{event.pk}",
         )
     return Received(event=event, attachments=kept, refused=refused, resumed=resumed)
+
+
+def attach_received(request: ServiceRequest, files: Iterable, *, actor=None, message=None):
+    """Keep the files a customer sent (a form's photos, an email's attachments) on the
+    request as public attachments, each checked for type and size: (kept, refused).
+
+    A file we do not accept does not lose the rest: it is named, with the reason, in an
+    internal note, so staff can ask for it another way. Call inside the caller's
+    transaction; `message` is the timeline entry the files came with, if any.
+    """
+    kept, refused = [], []
+    extra = {"message": message.pk} if message is not None else None
+    for upload in files:
+        try:
+            checked = check_upload(upload)
+        except DomainError as error:
+            refused.append({"name": getattr(upload, "name", ""), "reason": str(error)})
+            continue
+        kept.append(_store_attachment(request, actor, upload, checked, Visibility.PUBLIC, extra))
+    if refused:
+        _event(
+            request,
+            EventKind.COMMENT,
+            None,
+            body=_("Files not kept from the customer's message: %(files)s")
+            % {"files": "; ".join(f"{r['name']} ({r['reason']})" for r in refused)},
+            data={"refused": refused},
+        )
+    return kept, refused
 
 
 def _resume_on_reply(request: ServiceRequest) -> bool:

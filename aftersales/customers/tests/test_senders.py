@@ -60,7 +60,7 @@ def test_a_stranger_without_a_name_is_named_by_their_address():
 
 def test_a_sender_needs_an_address():
     with pytest.raises(ValueError):
-        customer_for_sender(name="nobody", source="web")
+        customer_for_sender(name="  ", source="web")
 
 
 def test_checking_a_flagged_customer_clears_the_flag_once(manager, client):

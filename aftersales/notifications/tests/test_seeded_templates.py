@@ -3,7 +3,12 @@
 import pytest
 
 from aftersales.notifications import services
-from aftersales.notifications.models import CUSTOMER_EVENTS, Event, MessageTemplate
+from aftersales.notifications.models import (
+    ACCOUNT_EVENTS,
+    CUSTOMER_EVENTS,
+    Event,
+    MessageTemplate,
+)
 
 
 def test_every_event_has_an_email_in_chinese_and_english(db):
@@ -15,19 +20,23 @@ def test_every_event_has_an_email_in_chinese_and_english(db):
         for language in ("zh-hans", "en"):
             assert (event, "sms", language) in have
             assert (event, "wechat", language) in have
+    for event in ACCOUNT_EVENTS:
+        for language in ("zh-hans", "en"):
+            assert (event, "sms", language) in have
 
 
-@pytest.mark.parametrize("template_id", range(64))
+@pytest.mark.parametrize("template_id", range(72))
 def test_each_seeded_template_renders_with_its_variables(db, template_id):
     templates = list(MessageTemplate.objects.order_by("event", "channel", "language"))
-    assert len(templates) == 64
+    assert len(templates) == 72
     template = templates[template_id]
     services.check_template(template)
     result = services.preview(
         template.event, template.channel, template.language, template.subject, template.body
     )
     assert result["errors"] == {}
-    assert "SR-2026-000123" in result["body"] or template.event in (Event.FOLLOW_UP, Event.CAMPAIGN)
+    about_no_request = template.event in (Event.FOLLOW_UP, Event.CAMPAIGN, *ACCOUNT_EVENTS)
+    assert "SR-2026-000123" in result["body"] or about_no_request
     assert "{{" not in result["body"] and "{%" not in result["body"]
     if template.channel != "email":
         # An SMS stays within a few segments with every variable filled in.
