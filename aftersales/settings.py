@@ -116,6 +116,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Username, email address or phone number with the password (ModelBackend's rules kept).
+AUTHENTICATION_BACKENDS = ["aftersales.accounts.backends.AddressBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -239,6 +241,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SERVICE_NAME = env_str("SERVICE_NAME", "aftersales")
 SERVICE_PHONE = env_str("SERVICE_PHONE", "")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# Adds threading headers (In-Reply-To, References, Reply-To) to outbox emails.
+OUTBOX_EMAIL_HEADERS = "aftersales.inbox.threading.headers_for"
 
 # --- Background work ---------------------------------------------------------------
 # With a broker (redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//) tasks go
@@ -260,3 +264,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Intake: the public help form and inbound webhooks ---------------------------------
+INTAKE_FORM_PER_IP_PER_HOUR = env_int("INTAKE_FORM_PER_IP_PER_HOUR", 10)
+INTAKE_FORM_PER_CONTACT_PER_HOUR = env_int("INTAKE_FORM_PER_CONTACT_PER_HOUR", 5)
+INTAKE_FORM_MIN_SECONDS = env_int("INTAKE_FORM_MIN_SECONDS", 3)  # faster is a robot
+INTAKE_FORM_MAX_AGE_SECONDS = env_int("INTAKE_FORM_MAX_AGE_SECONDS", 12 * 3600)
+INTAKE_MAX_PHOTOS = env_int("INTAKE_MAX_PHOTOS", 5)
+INTAKE_MAX_LINKS = env_int("INTAKE_MAX_LINKS", 2)
+INTAKE_API_RATE = env_str("INTAKE_API_RATE", "30/hour")  # per client IP, DRF throttle
+INTAKE_WEBHOOK_MAX_AGE_SECONDS = env_int("INTAKE_WEBHOOK_MAX_AGE_SECONDS", 300)
+# A provider without its secret is switched off (its hook answers 404).
+WECHAT_TOKEN = env_str("WECHAT_TOKEN", "")
+SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET", "")
+CHAT_WEBHOOK_SECRET = env_str("CHAT_WEBHOOK_SECRET", "")

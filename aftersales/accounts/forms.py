@@ -7,7 +7,19 @@ from aftersales.core.forms import BootstrapMixin
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
-    pass
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The login or password is not right. Check both and try again; a password is "
+            "case-sensitive."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("Username, email or mobile number")
+        username.widget.attrs["autocomplete"] = "username"
 
 
 class PasswordForm(BootstrapMixin, PasswordChangeForm):
@@ -26,3 +38,64 @@ class TokenForm(BootstrapMixin, forms.Form):
         label=_("What the token is for"), max_length=100, required=False,
         help_text=_("For example: ERP integration"),
     )  # fmt: skip
+
+
+# --- Customer sign-up and password reset (accounts.signup, accounts.reset) ---------------
+
+
+def _new_password_field(label):
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+
+
+def _code_field():
+    return forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "class": "form-control-lg text-center",
+            }
+        ),
+    )
+
+
+class SignupForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))  # fmt: skip
+    address = forms.CharField(
+        label=_("Mobile number or email"),
+        max_length=254,
+        help_text=_("We send a code to it to check it is yours."),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = _new_password_field(_("Password"))
+
+
+class CodeForm(BootstrapMixin, forms.Form):
+    code = _code_field()
+
+
+class ResetForm(BootstrapMixin, forms.Form):
+    address = forms.CharField(
+        label=_("Mobile number or email"),
+        max_length=254,
+        help_text=_("The one you log in with."),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+
+class ResetCodeForm(BootstrapMixin, forms.Form):
+    code = _code_field()
+    password = _new_password_field(_("New password"))
+
+
+class SetPasswordForm(BootstrapMixin, forms.Form):
+    password = _new_password_field(_("Choose a password"))

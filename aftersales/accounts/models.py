@@ -1,4 +1,4 @@
-"""Users, their roles, teams and API tokens."""
+"""Users, their roles, teams, API tokens and the codes that prove an address is someone's."""
 
 import zoneinfo
 
@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.roles import BACK_OFFICE, FIELD, MANAGERS, STAFF_UI, Role
+from aftersales.customers.phones import normalize_phone
 
 
 def validate_time_zone(value: str) -> None:
@@ -62,6 +63,19 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("For customer logins: the customer whose units and requests they see."),
     )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="logins",
+        help_text=_("For a company's contacts: which of the customer's contacts this login is."),
+    )
+    # The phone number in one spelling (E.164), so a login by phone finds the user however
+    # either was typed.
+    phone_normalized = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
@@ -82,6 +96,13 @@ class User(AbstractUser):
         if any("\u4e00" <= char <= "\u9fff" for char in first + last):
             return f"{last}{first}"  # Chinese names: family name first, no space (张丽)
         return f"{first} {last}".strip()
+
+    def save(self, *args, **kwargs):
+        self.phone_normalized = normalize_phone(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_normalized"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -132,3 +153,39 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class CodePurpose(models.TextChoices):
+    SIGNUP = "signup", _("Sign-up")
+    RESET = "reset", _("Password reset")
+
+
+class VerificationCode(models.Model):
+    """The one live code sent to an address for a purpose: a new code replaces the last.
+
+    Only a keyed digest of the code is stored (six digits are too few for a plain hash);
+    `tries` counts every guess, the right one included.
+    """
+
+    purpose = models.CharField(_("purpose"), max_length=10, choices=CodePurpose.choices)
+    # The address in its canonical spelling: email in lower case, phone in E.164.
+    address = models.CharField(_("address"), max_length=254)
+    channel = models.CharField(_("channel"), max_length=10)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verification_codes"
+    )
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    tries = models.PositiveSmallIntegerField(_("tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "address"], name="one_code_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.address}"
