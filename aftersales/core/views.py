@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 
 @login_required
 def home(request):
-    """Staff land on their queue; customers on their own requests."""
+    """Staff land on their queue; customers on their portal."""
     if request.user.may_use_staff_ui:
         return redirect("service:queue")
-    return redirect("service:customer_home")
+    return redirect("portal:home")

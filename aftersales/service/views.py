@@ -448,9 +448,5 @@ def attachment(request, token):
 
 @login_required
 def customer_home(request):
-    """Customers' own page until the portal arrives: their requests and units, read-only."""
-    if request.user.may_use_staff_ui:
-        return HttpResponseRedirect(reverse("service:queue"))
-    requests_ = selectors.recent_requests(request.user)[:50]
-    units = access.visible_units(request.user).select_related("product")
-    return render(request, "service/customer_home.html", {"requests": requests_, "units": units})
+    """The old customers' page (`/requests/mine/`), kept for links already sent: the portal."""
+    return HttpResponseRedirect(reverse("portal:home"))
