@@ -45,7 +45,7 @@ WORKER_CONCURRENCY ?= 2
 BEAT_SCHEDULE ?= $(VENV)/celerybeat-schedule
 NEEDS_BROKER = @test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//). Without a broker, make run does the background work itself." >&2; exit 2; }
 
-.PHONY: worker beat
+.PHONY: worker beat mail
 
 worker: $(STAMP)
 	$(NEEDS_BROKER)
@@ -54,3 +54,13 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(NEEDS_BROKER)
 	$(VENV)/bin/celery -A aftersales beat --schedule=$(BEAT_SCHEDULE) --loglevel=$${LOG_LEVEL:-INFO}
+
+# --- Receiving mail (README, "Email channel") ------------------------------------------------
+# The SMTP receiver for the mailboxes set up at /inbox/ (IMAP mailboxes are polled by the
+# background work instead). Point the MX or a forwarding rule at it:
+#   MAIL_HOST=0.0.0.0 MAIL_PORT=2525 make mail
+MAIL_HOST ?= 127.0.0.1
+MAIL_PORT ?= 2525
+
+mail: $(STAMP)
+	$(PY) manage.py receive_mail --host $(MAIL_HOST) --port $(MAIL_PORT)

@@ -150,6 +150,12 @@ PERIODIC_JOBS: tuple[ScheduledJob, ...] = (
         "aftersales.followup.tasks.send_due_surveys",
         every=datetime.timedelta(minutes=5),
     ),
+    # New mail in the mailboxes read over IMAP (the SMTP receiver needs no polling).
+    ScheduledJob(
+        "poll-mailboxes",
+        "aftersales.inbox.tasks.poll_mailboxes",
+        every=datetime.timedelta(seconds=60),
+    ),
     # "The scheduler is alive": core.Heartbeat("scheduler") shows when it last ran.
     ScheduledJob(
         "heartbeat",

@@ -720,3 +720,23 @@ def cancel(message: OutboundMessage, actor) -> OutboundMessage:
     message.status = Status.CANCELLED
     message.next_attempt_at = None
     return message
+
+
+# --- Bounces --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_bounce(message: OutboundMessage, reason: str) -> OutboundMessage:
+    """A mail server reported later that an email we sent did not arrive (a bounce, read
+    by the inbox): the message is marked failed with the reason, so staff see that the
+    address does not work. Nothing is sent again."""
+    message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+    error = f"Bounced: {reason}" if reason else "Bounced"
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status=Status.FAILED, last_error=error[:2000], next_attempt_at=None
+    )
+    DeliveryEvent.objects.create(
+        message=message, kind=DeliveryEvent.Kind.FAILED, attempt=message.attempts, error=error
+    )
+    message.status, message.last_error, message.next_attempt_at = Status.FAILED, error, None
+    return message
