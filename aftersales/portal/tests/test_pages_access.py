@@ -9,6 +9,7 @@ from django.utils import timezone
 from aftersales.dispatch.models import Visit, VisitStatus
 from aftersales.service.choices import Status
 from aftersales.testing.factories import ServiceRequestFactory, UnitFactory
+from aftersales.warranty.dates import add_months
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_home_shows_open_requests_first_then_finished_and_the_units(portal, cust
     assert "We have received your request" in page
     assert "Visit booked: 2026-03-02 09:30" in page
     assert "Ask for service" in page
-    repair_until = unit.purchased_on.replace(year=unit.purchased_on.year + 1)
+    repair_until = add_months(unit.purchased_on, 12)
     assert unit.serial_number in page
     assert f"Warranty until {repair_until:%Y-%m-%d}" in page
 
