@@ -63,7 +63,8 @@ def check_manage(actor) -> None:
 
 def check_mailbox(mailbox: Mailbox) -> None:
     mailbox.address = (mailbox.address or "").strip().lower()
-    mailbox.full_clean(validate_unique=False)
+    # One default: `save_mailbox` unmarks the previous one rather than refusing.
+    mailbox.full_clean(validate_unique=False, validate_constraints=False)
     clash = Mailbox.objects.filter(address__iexact=mailbox.address).exclude(pk=mailbox.pk)
     if clash.exists():
         raise ValidationError({"address": _("Another mailbox has this address.")})
