@@ -11,14 +11,16 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "service_center", "teams"]
     search_fields = ["username", "first_name", "last_name", "email", "phone"]
     autocomplete_fields = ["customer"]
+    raw_id_fields = ["contact"]
+    readonly_fields = ["invited_at"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (
             _("aftersales"),
             {
                 "fields": (
-                    "role", "phone", "teams", "service_center", "customer", "language",
-                    "time_zone",
+                    "role", "phone", "teams", "service_center", "customer", "contact",
+                    "invited_at", "language", "time_zone",
                 )
             },
         ),

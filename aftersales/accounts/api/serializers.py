@@ -50,5 +50,6 @@ class MeSerializer(serializers.ModelSerializer):
             "time_zone",
             "service_center",
             "customer",
+            "contact",
         ]
         read_only_fields = fields

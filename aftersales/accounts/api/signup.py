@@ -33,7 +33,8 @@ class SignupSentSerializer(serializers.Serializer):
     ticket = serializers.CharField(
         help_text=_("Send it back with the code to `signup/verify/` (or to `signup/resend/`).")
     )
-    channel = serializers.ChoiceField(choices=[("email", "email"), ("sms", "sms")])
+    # Not "channel" nor "via": other apps use those names for other choices.
+    address_type = serializers.ChoiceField(choices=[("email", "email"), ("sms", "sms")])
     sent_to = serializers.CharField(help_text=_("The address, partly hidden, to show."))
     valid_minutes = serializers.IntegerField()
 
@@ -63,7 +64,7 @@ def _sent(sent) -> dict:
 
     return {
         "ticket": sent.ticket,
-        "channel": sent.address.channel,
+        "address_type": sent.address.channel,
         "sent_to": sent.address.masked(),
         "valid_minutes": int(VALID.total_seconds() // 60),
     }

@@ -25,7 +25,7 @@ def test_a_customer_signs_up_and_the_token_works(api):
     sent = api.post(SIGNUP, body, format="json")
     assert sent.status_code == 202
     data = sent.json()
-    assert (data["channel"], data["sent_to"], data["valid_minutes"]) == (
+    assert (data["address_type"], data["sent_to"], data["valid_minutes"]) == (
         "email", "wa***@example.com", 10)  # fmt: skip
     done = api.post(
         SIGNUP + "verify/",
