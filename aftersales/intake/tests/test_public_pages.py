@@ -115,3 +115,11 @@ def test_guides_are_listed_per_category(anon, articles, django_assert_max_num_qu
     assert articles["guide"].title in html
     assert articles["cooling"].title not in html  # troubleshooting, not a guide
     assert articles["internal"].title not in html
+
+
+def test_after_solving_a_customer_login_is_offered_the_way_back_to_the_portal(
+    client, customer_user, articles
+):
+    client.force_login(customer_user)
+    response = client.post(f"/help/articles/{articles['cooling'].pk}/solved/", {"from": "portal"})
+    assert 'href="/my/"' in client.get(response.url).content.decode()
