@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from aftersales.accounts.api import routes as accounts_routes
 from aftersales.accounts.api.views import MeView, TokenView
 from aftersales.assets.api.views import UnitViewSet
 from aftersales.care.api import routes as care_routes
@@ -62,6 +63,7 @@ router.register("quotes", QuoteViewSet, basename="quote")
 router.register("charges", ChargeViewSet, basename="charge")
 router.register("escalation-rules", EscalationRuleViewSet, basename="escalation-rule")
 for app_routes in (
+    accounts_routes,
     sla_routes,
     notification_routes,
     field_routes,
@@ -86,6 +88,7 @@ urlpatterns = [
     path("warranty/evaluate/", EvaluateView.as_view(), name="api-warranty-evaluate"),
     path("tickets/<int:ticket_id>/quotes/", TicketQuotesView.as_view(), name="ticket-quotes"),
     path("tickets/<int:ticket_id>/charges/", TicketChargesView.as_view(), name="ticket-charges"),
+    *accounts_routes.PATHS,
     *sla_routes.PATHS,
     *notification_routes.PATHS,
     *field_routes.PATHS,

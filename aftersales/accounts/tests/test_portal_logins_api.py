@@ -7,7 +7,7 @@ from aftersales.accounts import invitations
 from aftersales.accounts.models import User
 from aftersales.testing.factories import ContactFactory, CustomerFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("aftersales.accounts.tests.api_urls")]
+pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/portal-logins/"
 

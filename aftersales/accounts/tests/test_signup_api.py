@@ -9,7 +9,7 @@ from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.conftest import code_sent_to
 from aftersales.testing.factories import CustomerFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("aftersales.accounts.tests.api_urls")]
+pytestmark = pytest.mark.django_db
 
 GOOD = "Kettle-Blue-42"
 SIGNUP = "/api/v1/auth/signup/"
@@ -82,8 +82,7 @@ def test_a_browser_session_does_not_get_in_the_way(api, customer_user):
     assert response.status_code == 202
 
 
-def test_the_schema_with_the_signup_paths_is_valid(tmp_path, settings):
-    settings.ROOT_URLCONF = "aftersales.accounts.tests.api_urls"
+def test_the_schema_with_the_signup_paths_is_valid(tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out),
                  "--skip-checks")  # fmt: skip
