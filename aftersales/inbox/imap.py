@@ -122,6 +122,9 @@ def poll_all() -> dict[str, Polled]:
         except (PollError, imaplib.IMAP4.error, OSError) as error:
             log.warning("IMAP poll of %s failed: %s", mailbox.address, error)
             polled = Polled(error=f"{type(error).__name__}: {error}"[:2000])
+        except Exception as error:  # noqa: BLE001 - one mailbox's trouble never stops the rest
+            log.exception("IMAP poll of %s failed", mailbox.address)
+            polled = Polled(error=f"{type(error).__name__}: {error}"[:2000])
         Mailbox.objects.filter(pk=mailbox.pk).update(
             last_polled_at=timezone.now(), last_error=polled.error
         )

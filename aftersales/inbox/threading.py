@@ -119,8 +119,8 @@ def headers_for(message) -> dict[str, str]:
     """Threading headers for an outbox email about a request: In-Reply-To the customer's
     latest mail on it, References the conversation (their first mail first), Reply-To
     the mailbox it came in by (else the default mailbox)."""
-    if message.channel != Channel.EMAIL or not message.request_id:
-        return {}
+    if message.channel != Channel.EMAIL or not message.request_id or message.user_id:
+        return {}  # only the customer's emails thread on their mail; staff get theirs plain
     request = message.request
     headers = {}
     theirs = list(

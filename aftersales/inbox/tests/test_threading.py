@@ -120,5 +120,12 @@ def test_a_request_from_the_phone_gets_the_default_mailbox_as_reply_to(db, known
     assert threading.headers_for(outbound(request)) == {"Reply-To": "help@example.com"}
 
 
+def test_emails_to_staff_are_not_threaded_on_the_customers_mail(mailbox, known, mail, agent):
+    request = services.receive(mail(), mailbox).request
+    to_staff = outbound(request, user=agent)
+
+    assert threading.headers_for(to_staff) == {}
+
+
 def test_no_mailbox_no_headers(db, known):
     assert threading.headers_for(outbound(ServiceRequestFactory(customer=known))) == {}
