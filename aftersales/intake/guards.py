@@ -113,9 +113,14 @@ def allow_lookup(ip: str) -> bool:
 
 
 def client_ip(request) -> str:
-    """The client's address as the web server saw it. Behind a proxy, the proxy sets
-    REMOTE_ADDR from X-Forwarded-For (e.g. gunicorn's forwarded_allow_ips); a header
-    the client sends itself is never trusted here."""
+    """The client's address. Behind `TRUSTED_PROXIES` reverse proxies it is the address the
+    outermost of them appended to X-Forwarded-For; what the client wrote there itself
+    is never trusted. Without proxies, the connection's address."""
+    proxies = getattr(settings, "TRUSTED_PROXIES", 0) or 0
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if proxies > 0 and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 
