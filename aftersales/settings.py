@@ -114,6 +114,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------------
+# Rate limits (sign-up codes, the public form) and throttles count in the cache, so with
+# more than one web process it must be shared: CACHE_URL=redis://127.0.0.1:6379/1.
+# Without it each process keeps its own in memory (fine for `make run`).
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Behind a reverse proxy, the client's address is the last one it appends to
+# X-Forwarded-For; say how many proxies there are (0: use the connection's address).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
 # --- Authentication ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 # Username, email address or phone number with the password (ModelBackend's rules kept).
@@ -180,6 +196,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 
 # --- API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXIES or None,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "aftersales.accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -26,6 +26,7 @@ from aftersales.accounts.models import User
 from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
+from aftersales.core.http import client_ip
 from aftersales.service import access
 
 BACKEND = "aftersales.accounts.backends.AddressBackend"
@@ -43,10 +44,6 @@ def landing_url() -> str:
         return reverse("portal:home")
     except NoReverseMatch:
         return reverse("home")
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _language(request) -> str:

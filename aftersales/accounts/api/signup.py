@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from aftersales.accounts import signup
 from aftersales.accounts.tokens import issue_token
+from aftersales.core.http import client_ip
 
 
 class SignupThrottle(AnonRateThrottle):
@@ -78,10 +79,6 @@ class _PublicView(APIView):
     throttle_classes = [SignupThrottle]
 
 
-def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class SignupView(_PublicView):
     @extend_schema(
         request=SignupRequestSerializer,
@@ -99,7 +96,7 @@ class SignupView(_PublicView):
         data.is_valid(raise_exception=True)
         sent = signup.start(
             **data.validated_data,
-            ip=_ip(request),
+            ip=client_ip(request),
             language=getattr(request, "LANGUAGE_CODE", "") or "",
         )
         return Response(_sent(sent), status=status.HTTP_202_ACCEPTED)
@@ -115,7 +112,7 @@ class SignupResendView(_PublicView):
     def post(self, request):
         data = SignupTicketSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        sent = signup.resend(data.validated_data["ticket"], ip=_ip(request))
+        sent = signup.resend(data.validated_data["ticket"], ip=client_ip(request))
         return Response(_sent(sent), status=status.HTTP_202_ACCEPTED)
 
 
