@@ -112,18 +112,6 @@ def allow_lookup(ip: str) -> bool:
     return _count(_key("lookup", ip), LOOKUPS_PER_IP_PER_HOUR)
 
 
-def client_ip(request) -> str:
-    """The client's address. Behind `TRUSTED_PROXIES` reverse proxies it is the address the
-    outermost of them appended to X-Forwarded-For; what the client wrote there itself
-    is never trusted. Without proxies, the connection's address."""
-    proxies = getattr(settings, "TRUSTED_PROXIES", 0) or 0
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [a for a in forwarded if a]
-    if proxies > 0 and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def submission_key(scope: str, value: str) -> str:
     """The digest under which a form token's nonce or an Idempotency-Key is remembered."""
     return hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()

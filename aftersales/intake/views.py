@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
+from aftersales.core.http import client_ip
 from aftersales.intake import guards, selectors, services
 from aftersales.intake.forms import HelpForm
 from aftersales.kb import selectors as kb_selectors
@@ -41,7 +42,7 @@ def help_form(request):
                     photos=data["photos"], language=translation.get_language() or "",
                 ),
                 key=guards.submission_key("form", nonce),
-                ip=guards.client_ip(request),
+                ip=client_ip(request),
             )  # fmt: skip
         except guards.Throttled as error:
             return limited(request, error)
@@ -80,7 +81,7 @@ def sent(request):
 def unit_lookup(request):
     """htmx: the product and its warranty for the serial number being typed."""
     serial = request.GET.get("serial_number", "").strip()
-    allowed = not serial or guards.allow_lookup(guards.client_ip(request))
+    allowed = not serial or guards.allow_lookup(client_ip(request))
     found = selectors.unit_warranty(serial) if serial and allowed else None
     return render(
         request, "intake/_unit.html", {"serial": serial, "found": found, "limited": not allowed}

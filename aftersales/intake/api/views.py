@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from aftersales.core.http import client_ip
 from aftersales.intake import guards, selectors, services
 from aftersales.intake.api.serializers import (
     DeflectionReportSerializer,
@@ -36,7 +37,7 @@ class HelpRequestThrottle(AnonRateThrottle):
         return settings.INTAKE_API_RATE
 
     def get_ident(self, request):
-        return guards.client_ip(request) or super().get_ident(request)
+        return client_ip(request) or super().get_ident(request)
 
 
 def _allowed(check):
@@ -78,7 +79,7 @@ class HelpRequestView(APIView):
             ),
             # Without a key each post is its own request.
             key=guards.submission_key("api", key or f"once:{secrets.token_hex(16)}"),
-            ip=guards.client_ip(request),
+            ip=client_ip(request),
         )  # fmt: skip
         body = HelpRequestCreatedSerializer({"number": help_request.number, "created": created})
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
