@@ -434,11 +434,14 @@ class _Builder:
 
     def stock_returns_and_care(self) -> None:
         """Stock at the warehouse, centers and vans; the returns' deduction and trade-in
-        tables; complaint records of the complaint requests; knowledge articles; and
-        today's care campaigns (each app's own demo, through its services)."""
+        tables; complaint records of the complaint requests; knowledge articles; requests
+        from the mailbox, the help form, WeChat and SMS; and today's care campaigns (each
+        app's own demo, through its services)."""
         from aftersales.care import services as care
         from aftersales.care.models import CampaignKind
         from aftersales.complaints import demo as complaints_demo
+        from aftersales.inbox import demo as inbox_demo
+        from aftersales.intake import demo as intake_demo
         from aftersales.kb import demo as kb_demo
         from aftersales.parts import demo as parts_demo
         from aftersales.returns import demo as returns_demo
@@ -447,6 +450,9 @@ class _Builder:
         returns_demo.load(self.manager)
         complaints_demo.load(self.manager)
         kb_demo.load(self.manager)
+        # Requests that came in by themselves: mail, the help form, WeChat and SMS.
+        inbox_demo.load()
+        intake_demo.load()
         self.follow_up_calls()
         today = timezone.localdate(self.clock.now())
         for kind in (CampaignKind.WARRANTY_EXPIRY, CampaignKind.DELIVERY_CHECK_IN):

@@ -259,7 +259,9 @@ def test_the_schedule_holds_every_periodic_job_by_task_name():
         "update-contracts": "aftersales.warranty.tasks.update_contracts",
         "heartbeat": "aftersales.core.tasks.heartbeat",
         "send-surveys": "aftersales.followup.tasks.send_due_surveys",
+        "poll-mailboxes": "aftersales.inbox.tasks.poll_mailboxes",
     }
+    assert by_name["poll-mailboxes"].every == MINUTE
     assert by_name["send-surveys"].every == 5 * MINUTE
     assert by_name["deliver-due"].every == datetime.timedelta(seconds=30)
     assert by_name["watch-deadlines"].every == MINUTE
