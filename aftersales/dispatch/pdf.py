@@ -10,6 +10,7 @@ import io
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -61,7 +62,7 @@ def _visit_facts(visit: Visit) -> list:
         (_("Address"), visit.address or "—"),
         (_("Travel started"), _date(visit.travel_started_at, with_time=True)),
         (_("Arrived"), _date(visit.checked_in_at, with_time=True)),
-        (_("Finished"), _date(visit.checked_out_at, with_time=True)),
+        (pgettext("time the visit ended", "Finished"), _date(visit.checked_out_at, with_time=True)),
         (_("Fixed on this visit"), fixed),
     ]
     if visit.not_fixed_reason:
