@@ -71,6 +71,21 @@ class Customer(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def wechat_openid(self) -> str:
+        """The WeChat account they last wrote to us from (kept by the channels as a
+        `channel_identities` row), so that replies can go back there; "" if none."""
+        identities = getattr(self, "channel_identities", None)
+        if identities is None or self.pk is None:
+            return ""
+        found = (
+            identities.filter(channel="wechat")
+            .order_by("-pk")
+            .values_list("external_id", flat=True)
+            .first()
+        )
+        return found or ""
+
+    @property
     def location(self) -> str:
         return " ".join(part for part in (self.province, self.city, self.district) if part)
 

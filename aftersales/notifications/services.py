@@ -336,19 +336,27 @@ def _address(recipient, channel: str | None) -> tuple[str, str] | None:
     phone (customers only, unless SMS is asked for), or the asked-for channel."""
     email = (getattr(recipient, "email", "") or "").strip()
     phone = (getattr(recipient, "phone", "") or "").strip()
-    openid = (getattr(recipient, "wechat_openid", "") or "").strip()
+
+    def openid() -> str:
+        # Looked up only when needed: for a customer it may cost a query.
+        return (getattr(recipient, "wechat_openid", "") or "").strip()
+
     if channel == Channel.EMAIL:
         return (channel, email) if email else None
     if channel == Channel.SMS:
         return (channel, phone) if phone else None
     if channel == Channel.WECHAT:
-        return (channel, openid) if openid else None
+        return (channel, openid()) if openid() else None
     if email:
         return Channel.EMAIL, email
     from aftersales.customers.models import Customer
 
-    if isinstance(recipient, Customer) and phone:
-        return Channel.SMS, phone
+    if isinstance(recipient, Customer):
+        if phone:
+            return Channel.SMS, phone
+        # Someone who only ever wrote to us on WeChat is answered there.
+        if openid():
+            return Channel.WECHAT, openid()
     return None
 
 

@@ -46,6 +46,9 @@ def test_a_new_mail_from_a_known_customer_opens_a_request_for_them(mailbox, know
 
 
 def test_an_unknown_sender_becomes_a_new_customer_flagged_for_review(mailbox, mail):
+    # Notes are written in the mailbox's language (its team reads them).
+    mailbox.language = "en"
+    mailbox.save()
     received = services.receive(mail(sender="李雷 <lilei@example.net>"), mailbox)
 
     customer = received.request.customer

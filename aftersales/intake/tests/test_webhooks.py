@@ -74,6 +74,22 @@ def test_a_wechat_text_opens_a_request_then_the_next_lands_on_it(wechat):
     assert Customer.objects.count() == 1 and ServiceRequest.objects.count() == 1
 
 
+def test_a_wechat_sender_is_answered_on_wechat(wechat, agent):
+    from aftersales.notifications.models import OutboundMessage
+    from aftersales.service.services import add_comment
+
+    wechat.text("o-openid-0001", "空调不制冷了", msg_id="1001")
+    request = InboundMessage.objects.get().request
+
+    add_comment(request, actor=agent, body="师傅明天上午到。", visibility="public")
+
+    sent = OutboundMessage.objects.filter(request=request).order_by("pk")
+    assert [(m.event, m.channel, m.to_address) for m in sent] == [
+        ("request_received", "wechat", "o-openid-0001"),
+        ("agent_reply", "wechat", "o-openid-0001"),
+    ]
+
+
 def test_the_same_wechat_delivery_twice_makes_one_entry(wechat):
     wechat.text("o-openid-0001", "空调不制冷了", msg_id="1001")
     response = wechat.text("o-openid-0001", "空调不制冷了", msg_id="1001")
