@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from aftersales.accounts.api import routes as accounts_routes
 from aftersales.accounts.api.views import MeView, TokenView
+from aftersales.analytics.api import routes as analytics_routes
 from aftersales.assets.api.views import UnitViewSet
 from aftersales.care.api import routes as care_routes
 from aftersales.catalog.api.views import (
@@ -17,6 +18,7 @@ from aftersales.complaints.api import routes as complaints_routes
 from aftersales.customers.api.views import CustomerViewSet
 from aftersales.dispatch.api import routes as dispatch_routes
 from aftersales.escalations.api.views import EscalationRuleViewSet
+from aftersales.faults.api import routes as faults_routes
 from aftersales.field.api import routes as field_routes
 from aftersales.followup.api import routes as followup_routes
 from aftersales.inbox.api import routes as inbox_routes
@@ -78,6 +80,8 @@ for app_routes in (
     inbox_routes,
     intake_routes,
     portal_routes,
+    analytics_routes,
+    faults_routes,
 ):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
@@ -103,5 +107,7 @@ urlpatterns = [
     *inbox_routes.PATHS,
     *intake_routes.PATHS,
     *portal_routes.PATHS,
+    *analytics_routes.PATHS,
+    *faults_routes.PATHS,
     *router.urls,
 ]

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "aftersales.inbox",
     "aftersales.intake",
     "aftersales.portal",
+    "aftersales.analytics",
+    "aftersales.faults",
 ]
 
 MIDDLEWARE = [

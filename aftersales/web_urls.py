@@ -25,6 +25,8 @@ urlpatterns = [
     path("inbox/", include(("aftersales.inbox.urls", "inbox"))),
     path("help/", include(("aftersales.intake.urls", "intake"))),
     path("my/", include(("aftersales.portal.urls", "portal"))),
+    path("quality/", include(("aftersales.analytics.urls", "analytics"))),
+    path("faults/", include(("aftersales.faults.urls", "faults"))),
     path("", include(("aftersales.followup.survey_urls", "survey"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]
