@@ -40,3 +40,23 @@ class SmtpServer:
     @property
     def received(self):
         return self.inbox.received
+
+
+def serving_django_mail(settings, from_email: str):
+    """A started server with Django's mail settings (pytest-django's `settings`) pointed
+    at it; a generator for fixtures: `yield from serving_django_mail(settings, ...)`."""
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = from_email
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -14,7 +14,7 @@ from aftersales.notifications.models import MessageTemplate
 from aftersales.testing.factories import CustomerFactory, TeamFactory
 from aftersales.testing.imap import imap_server  # noqa: F401 - a fixture
 from aftersales.testing.seeds import ensure_seeded
-from aftersales.testing.smtp import SmtpServer
+from aftersales.testing.smtp import serving_django_mail
 
 ADDRESS = "support@example.com"
 REPLY_TEMPLATES = "aftersales.notifications.migrations.0016_seed_reply_templates"
@@ -84,16 +84,4 @@ def mail():
 @pytest.fixture
 def smtp(settings):
     """Our outgoing mail server: a real SMTP server that records what it receives."""
-    server = SmtpServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.DEFAULT_FROM_EMAIL = "售后服务 <noreply@example.com>"
-    yield server
-    server.stop()
+    yield from serving_django_mail(settings, "售后服务 <noreply@example.com>")

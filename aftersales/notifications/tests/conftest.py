@@ -48,25 +48,13 @@ def clock(monkeypatch):
     return Clock(monkeypatch)
 
 
-from aftersales.testing.smtp import SmtpServer  # noqa: E402
+from aftersales.testing.smtp import serving_django_mail  # noqa: E402
 
 
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on a free local port, and Django's mail settings pointed at it."""
-    server = SmtpServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.DEFAULT_FROM_EMAIL = "海尔售后 <service@example.com>"
-    yield server
-    server.stop()
+    yield from serving_django_mail(settings, "海尔售后 <service@example.com>")
 
 
 @pytest.fixture
