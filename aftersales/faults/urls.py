@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Fault statistics (/faults/, namespace `faults`)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from aftersales.faults import views
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("export/<str:table>/<str:fmt>/", views.export, name="export"),
+]

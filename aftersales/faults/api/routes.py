@@ -1,6 +1,13 @@
 """This app's part of /api/v1/: viewsets for the router and extra paths."""
 
+from django.urls import path
+
+from aftersales.faults.api.views import FailureRatesView, FaultParetoView
+
 # (prefix, viewset, basename) triples registered on the API router.
 ROUTES: list = []
 # Plain `path()` entries for views that are not viewsets.
-PATHS: list = []
+PATHS = [
+    path("faults/pareto/", FaultParetoView.as_view(), name="faults-pareto"),
+    path("faults/failure-rates/", FailureRatesView.as_view(), name="faults-failure-rates"),
+]

@@ -1,0 +1,59 @@
+"""Shapes of the fault statistics in the JSON API (read only)."""
+
+from rest_framework import serializers
+
+
+class FaultScopeSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    category = serializers.IntegerField(source="category.pk", allow_null=True, default=None)
+    product = serializers.IntegerField(source="product.pk", allow_null=True, default=None)
+    batch = serializers.DateField(allow_null=True, help_text="First day of the purchase month.")
+
+
+class ParetoRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    detail = serializers.CharField()
+    count = serializers.IntegerField()
+    share = serializers.DecimalField(max_digits=5, decimal_places=1, help_text="Per cent.")
+    cumulative = serializers.DecimalField(max_digits=5, decimal_places=1, help_text="Per cent.")
+    extra = serializers.DictField(
+        help_text="code: component, kind, kind_label; part: requests; component: nothing."
+    )
+
+
+class FaultParetoSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    scope = FaultScopeSerializer()
+    total = serializers.IntegerField()
+    rows = ParetoRowSerializer(many=True)
+
+
+class FailureRateRowSerializer(serializers.Serializer):
+    product = serializers.IntegerField(source="product_id")
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    batch = serializers.DateField(allow_null=True)
+    units = serializers.IntegerField()
+    failures = serializers.IntegerField()
+    failed_units = serializers.IntegerField()
+    per_thousand = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    early = serializers.IntegerField()
+    early_share = serializers.DecimalField(
+        max_digits=7, decimal_places=2, allow_null=True, help_text="Per cent of the units."
+    )
+    flagged = serializers.BooleanField()
+
+
+class EarlyFailureRuleSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    share = serializers.DecimalField(max_digits=6, decimal_places=4)
+    min_failures = serializers.IntegerField()
+
+
+class FailureRatesSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    scope = FaultScopeSerializer()
+    early_failure = EarlyFailureRuleSerializer()
+    rows = FailureRateRowSerializer(many=True)
