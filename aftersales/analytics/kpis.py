@@ -83,6 +83,7 @@ class KpiFilter:
     product: int | None = None  # the model
     channel: str = ""
     city_tier: str = ""
+    center_kind: str = ""  # "own" or "partner": the requests' service centers
     # Who may see what: the caller's visible requests (None: all of them).
     base: QuerySet | None = field(default=None, compare=False, repr=False)
 
@@ -120,6 +121,8 @@ class KpiFilter:
             qs = qs.filter(channel=self.channel)
         if self.city_tier:
             qs = qs.filter(sla__tier=self.city_tier)
+        if self.center_kind:
+            qs = qs.filter(service_center__kind=self.center_kind)
         return qs
 
     def in_period(self, qs: QuerySet, moment: str) -> QuerySet:

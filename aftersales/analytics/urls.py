@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from aftersales.analytics import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("me/", views.scorecard, name="me"),
+    path("partners/", views.partners, name="partners"),
+    path("requests/", views.requests_behind, name="requests"),
+]

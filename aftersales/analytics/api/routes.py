@@ -1,6 +1,12 @@
 """This app's part of /api/v1/: viewsets for the router and extra paths."""
 
+from django.urls import path
+
+from aftersales.analytics.api.views import QualityKpisView
+
 # (prefix, viewset, basename) triples registered on the API router.
 ROUTES: list = []
 # Plain `path()` entries for views that are not viewsets.
-PATHS: list = []
+PATHS = [
+    path("quality/kpis/", QualityKpisView.as_view(), name="quality-kpis"),
+]

@@ -1,0 +1,128 @@
+"""Reads for the quality pages: trends, breakdowns, the partner comparison, drill-down rows.
+
+Each is a fixed number of grouped queries (per dimension or per center, never per request).
+"""
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from aftersales.analytics import kpis
+from aftersales.field.models import ServiceCenter
+from aftersales.followup.models import Survey
+from aftersales.service.models import ServiceRequest
+
+TRUNC = {"week": TruncWeek, "month": TruncMonth}
+
+# dimension → (field of ServiceRequest to group by, field naming the group)
+DIMENSIONS = {
+    "center": ("service_center_id", "service_center__name"),
+    "category": ("unit__product__category_id", "unit__product__category__name"),
+    "channel": ("channel", None),
+}
+
+# What the comparison table shows per center and for own / partner centers together.
+COMPARED = (
+    "opened",
+    "time_to_resolve",
+    "sla_resolution",
+    "sla_onsite",
+    "first_time_fix",
+    "repeat_30",
+    "reopen_rate",
+    "csat",
+    "complaint_rate",
+    "cost_per_request",
+)
+
+
+def trend(flt: kpis.KpiFilter, period: str = "week") -> list[dict]:
+    """Requests opened and resolved per week or month of the filter's period (2 queries)."""
+    trunc = TRUNC[period]
+    opened = (
+        flt.in_period(flt.requests(), "received_at")
+        .order_by()
+        .annotate(bucket=trunc("received_at"))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+    )
+    resolved = (
+        flt.in_period(flt.requests(), "resolved_at")
+        .order_by()
+        .annotate(bucket=trunc("resolved_at"))
+        .values("bucket")
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(resolution_met=True)))
+    )
+    rows: dict = {}
+    for row in opened:
+        rows.setdefault(_day(row["bucket"]), {"opened": 0, "resolved": 0})["opened"] = row["n"]
+    for row in resolved:
+        slot = rows.setdefault(_day(row["bucket"]), {"opened": 0, "resolved": 0})
+        slot["resolved"] = row["n"]
+    return [{"bucket": day, **counts} for day, counts in sorted(rows.items())]
+
+
+def _day(value):
+    return value.date() if hasattr(value, "date") else value
+
+
+def breakdown(flt: kpis.KpiFilter, dimension: str) -> list[dict]:
+    """Per center, category or channel: requests opened, resolved in time, CSAT (2 queries)."""
+    key, name = DIMENSIONS[dimension]
+    fields = [key] + ([name] if name else [])
+    received = flt.in_period(flt.requests(), "received_at").order_by()
+    rows = {
+        row[key]: row
+        for row in received.values(*fields).annotate(
+            opened=Count("pk"),
+            decided=Count("pk", filter=Q(resolution_met__isnull=False)),
+            met=Count("pk", filter=Q(resolution_met=True)),
+        )
+    }
+    surveys = (
+        flt.in_period(Survey.objects.filter(csat__isnull=False), "answered_at")
+        .filter(request__in=flt.requests().values("pk"))
+        .order_by()
+        .values(f"request__{key}")
+        .annotate(n=Count("pk"), total=Count("pk", filter=Q(csat__gte=4)))
+    )
+    happy = {row[f"request__{key}"]: row for row in surveys}
+    labels = dict(ServiceRequest._meta.get_field("channel").choices)
+    result = []
+    for value, row in rows.items():
+        label = row.get(name) if name else labels.get(value, value)
+        satisfied = happy.get(value)
+        result.append(
+            {
+                "value": value,
+                "label": label or "—",
+                "opened": row["opened"],
+                "in_time": kpis._share(row["met"], row["decided"]),
+                "satisfied": kpis._share(satisfied["total"], satisfied["n"]) if satisfied else None,
+            }
+        )
+    result.sort(key=lambda r: -r["opened"])
+    return result
+
+
+def comparison(flt: kpis.KpiFilter, names=COMPARED) -> dict:
+    """Own centers against partners: one row per kind and per active center, same KPIs.
+
+    A few queries per KPI and center: the number of centers bounds it, not of requests."""
+    rows = []
+    for kind, label in ServiceCenter.Kind.choices:
+        values = kpis.compute_all(flt.with_(center_kind=kind, center=None), names)
+        rows.append({"kind": kind, "label": label, "center": None, "kpis": values})
+    centers = ServiceCenter.objects.filter(active=True).order_by("kind", "code")
+    if flt.center:
+        centers = centers.filter(pk=flt.center)
+    for center in centers:
+        values = kpis.compute_all(flt.with_(center=center.pk, center_kind=""), names)
+        rows.append({"kind": center.kind, "label": center.name, "center": center, "kpis": values})
+    return {"names": list(names), "rows": rows}
+
+
+def drilldown_rows(queryset):
+    """The request list behind a number, with what its columns show (one query)."""
+    return queryset.select_related(
+        "customer", "service_center", "assignee", "unit__product"
+    ).order_by("-received_at", "-pk")

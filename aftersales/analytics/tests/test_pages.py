@@ -1,0 +1,148 @@
+"""The quality pages and API per role, on the hand-made month of conftest.py."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from aftersales.testing.factories import UserFactory
+
+NOV = "start=2026-11-01&end=2026-11-30"
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+def _numbers(response):
+    return sorted(r.subject.split()[-1] for r in response.context["requests"])
+
+
+@pytest.mark.parametrize(
+    ("who", "dashboard", "me"),
+    [
+        ("manager", 200, 302),
+        ("admin_user", 200, 302),
+        ("agent", 200, 302),
+        ("dispatcher", 200, 302),
+        ("technician", 403, 200),
+        ("partner", 403, 200),
+        ("customer_user", 403, 403),
+    ],
+)
+def test_who_may_open_what(request, client, month, who, dashboard, me):
+    user = request.getfixturevalue(who)
+    assert _get(client, user, reverse("analytics:dashboard")).status_code == dashboard
+    assert _get(client, user, reverse("analytics:me")).status_code == me
+    partners = _get(client, user, reverse("analytics:partners")).status_code
+    assert partners == (200 if dashboard == 200 else 403)
+
+
+def test_anonymous_is_sent_to_log_in(client, db):
+    assert client.get(reverse("analytics:dashboard")).status_code == 302
+
+
+def test_dashboard_tiles_link_to_their_requests(
+    client, manager, month, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    with django_assert_max_num_queries(90):
+        response = client.get(f"{reverse('analytics:dashboard')}?{NOV}")
+    assert response.status_code == 200
+    tiles = {t["name"]: t for t in response.context["tiles"]}
+    assert tiles["opened"]["kpi"].value == 6
+    assert "kpi=opened" in tiles["opened"]["url"]
+    assert "start=2026-11-01" in tiles["opened"]["url"]
+    assert "revenue" in tiles
+    page = client.get(tiles["sla_response"]["subsets"][0]["url"])
+    assert _numbers(page) == ["B"]
+    html = response.content.decode()
+    assert 'id="trend-chart"' in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)  # no inline scripts
+
+
+def test_agents_see_no_money(client, agent, month):
+    response = _get(client, agent, f"{reverse('analytics:dashboard')}?{NOV}")
+    names = {t["name"] for t in response.context["tiles"]}
+    assert "revenue" not in names and "cost_per_request" not in names
+    refused = client.get(f"{reverse('analytics:requests')}?kpi=revenue&{NOV}")
+    assert refused.status_code == 403
+
+
+def test_drilldown_sorts_pages_and_exports(client, manager, month):
+    client.force_login(manager)
+    url = f"{reverse('analytics:requests')}?kpi=opened&{NOV}"
+    assert _numbers(client.get(url)) == ["A", "B", "C", "E", "I", "J"]
+    oldest_first = client.get(url + "&sort=received")
+    assert oldest_first.context["requests"][0].pk == month["A"].pk
+    csv = client.get(url + "&format=csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    assert month["B"].number in csv.content.decode("utf-8-sig")
+    xlsx = client.get(url + "&format=xlsx")
+    assert xlsx.status_code == 200
+    assert client.get(f"{reverse('analytics:requests')}?kpi=nothing").status_code == 404
+
+
+def test_partner_sees_only_their_center(client, partner, month, center):
+    # asking for another center changes nothing: the scorecard is their own
+    response = _get(client, partner, f"{reverse('analytics:me')}?{NOV}&center={center.pk}")
+    tiles = {t["name"]: t for t in response.context["tiles"]}
+    assert tiles["opened"]["kpi"].value == 1
+    page = client.get(f"{reverse('analytics:requests')}?kpi=opened&{NOV}&center={center.pk}")
+    assert _numbers(page) == ["B"]
+
+
+def test_technician_sees_their_own_work(client, technician, month):
+    response = _get(client, technician, f"{reverse('analytics:me')}?{NOV}")
+    tiles = {t["name"]: t for t in response.context["tiles"]}
+    assert tiles["opened"]["kpi"].value == 1
+    assert "revenue" not in tiles
+    page = client.get(f"{reverse('analytics:requests')}?kpi=opened&{NOV}")
+    assert _numbers(page) == ["A"]
+
+
+def test_technician_without_a_profile_has_no_scorecard(client, db):
+    user = UserFactory(role="technician")
+    assert _get(client, user, reverse("analytics:me")).status_code == 403
+
+
+def test_manager_opens_a_center_scorecard_and_the_comparison(client, manager, month, center):
+    client.force_login(manager)
+    card = client.get(f"{reverse('analytics:me')}?{NOV}&center={center.pk}")
+    assert {t["name"]: t for t in card.context["tiles"]}["opened"]["kpi"].value == 4
+    table = client.get(f"{reverse('analytics:partners')}?{NOV}").context["table"]
+    own, partner = table["rows"][0], table["rows"][1]
+    assert (own["kind"], own["kpis"]["opened"].value) == ("own", 4)
+    assert (partner["kind"], partner["kpis"]["opened"].value) == ("partner", 1)
+
+
+def test_bad_period_is_a_form_error(client, manager, month):
+    response = _get(
+        client, manager, f"{reverse('analytics:dashboard')}?start=2026-12-01&end=2026-11-01"
+    )
+    assert response.context["form"].errors
+
+
+API = "/api/v1/quality/kpis/"
+
+
+def test_api_gives_the_same_figures(client, manager, month):
+    data = _get(client, manager, f"{API}?{NOV}").json()
+    assert data["kpis"]["opened"]["value"] == 6
+    assert data["kpis"]["first_response"] == {
+        "name": "first_response",
+        "value": "2.0",
+        "count": 3,
+        "p90": "3.6",
+    }
+    assert data["kpis"]["revenue"]["value"] == "300.00"
+    assert data["filter"]["start"] == "2026-11-01"
+
+
+def test_api_per_role(client, agent, partner, customer_user, month):
+    assert "revenue" not in _get(client, agent, f"{API}?{NOV}").json()["kpis"]
+    assert _get(client, partner, f"{API}?{NOV}").json()["kpis"]["opened"]["value"] == 1
+    assert _get(client, customer_user, API).status_code == 403
+    bad = _get(client, agent, f"{API}?start=tomorrow")
+    assert bad.status_code == 400

@@ -1,0 +1,218 @@
+"""Quality pages: the manager's dashboard, drill-down lists, scorecards, partner comparison.
+
+Thin: the figures come from `kpis` and `selectors`, who may see what from `access`.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from aftersales.analytics import access, kpis, selectors
+from aftersales.analytics.forms import KpiFilterForm
+from aftersales.core.decorators import allowed_if
+from aftersales.core.exports import table_response
+from aftersales.service.filters import DEFAULT_SORT, SORTS, sort_requests
+
+NAV = "quality"
+PAGE_SIZE = 50
+FILTER_KEYS = (
+    "start", "end", "team", "center", "center_kind", "technician", "category", "product",
+    "channel", "city_tier",
+)  # fmt: skip
+
+dashboard_required = allowed_if(access.can_view_dashboard)
+scorecard_required = allowed_if(access.can_view_scorecard)
+
+
+def _filter_query(flt: kpis.KpiFilter) -> str:
+    """The filter as a query string, for the links from each number to its requests."""
+    from urllib.parse import urlencode
+
+    values = {
+        "start": flt.start.isoformat() if flt.start else "",
+        "end": flt.end.isoformat() if flt.end else "",
+        **{key: getattr(flt, key) or "" for key in FILTER_KEYS[2:]},
+    }
+    return urlencode({k: v for k, v in values.items() if v})
+
+
+def _tiles(user, flt: kpis.KpiFilter) -> list[dict]:
+    query = _filter_query(flt)
+    base = reverse("analytics:requests")
+    tiles = []
+    for name, kpi in kpis.compute_all(flt, access.kpi_names(user, kpis.KPIS)).items():
+        definition = kpis.KPIS[name]
+        tiles.append(
+            {
+                "name": name,
+                "label": definition.label,
+                "unit": definition.unit,
+                "kpi": kpi,
+                "url": f"{base}?kpi={name}&{query}",
+                "subsets": [
+                    {"label": label, "url": f"{base}?kpi={name}&subset={key}&{query}"}
+                    for key, label, _narrow in definition.subsets
+                ],
+            }
+        )
+    return tiles
+
+
+def _chart(rows: list[dict]) -> dict:
+    """Bars of a trend as SVG coordinates (no script: the server draws it)."""
+    height, bar = 120, 14
+    top = max([max(r["opened"], r["resolved"]) for r in rows] or [0]) or 1
+    bars = []
+    for i, row in enumerate(rows):
+        x = 10 + i * (2 * bar + 8)
+        h_open = round(height * row["opened"] / top)
+        h_done = round(height * row["resolved"] / top)
+        bars.append(
+            {
+                **row,
+                "x_open": x,
+                "x_done": x + bar,
+                "y_open": height - h_open,
+                "y_done": height - h_done,
+                "h_open": h_open,
+                "h_done": h_done,
+            }
+        )
+    return {"bars": bars, "width": 20 + len(rows) * (2 * bar + 8), "height": height, "bar": bar}
+
+
+@dashboard_required
+@require_GET
+def dashboard(request):
+    form = KpiFilterForm(request.GET or None)
+    flt = access.restrict(request.user, form.to_filter())
+    trend = selectors.trend(flt, form.trend_period)
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {
+            "nav": NAV,
+            "form": form,
+            "flt": flt,
+            "tiles": _tiles(request.user, flt),
+            "trend": trend,
+            "chart": _chart(trend),
+            "breakdowns": [
+                (_("By service center"), selectors.breakdown(flt, "center")),
+                (_("By product category"), selectors.breakdown(flt, "category")),
+                (_("By channel"), selectors.breakdown(flt, "channel")),
+            ],
+            "query": _filter_query(flt),
+        },
+    )
+
+
+@scorecard_required
+@require_GET
+def scorecard(request):
+    """A technician's or partner center's own figures; the back office picks one by filter."""
+    user = request.user
+    scoped = not user.is_back_office
+    form = KpiFilterForm(request.GET or None, scoped=scoped)
+    flt = access.restrict(user, form.to_filter())
+    if not scoped and not (flt.center or flt.technician):
+        return redirect("analytics:dashboard")
+    return render(
+        request,
+        "analytics/scorecard.html",
+        {
+            "nav": NAV,
+            "form": form,
+            "flt": flt,
+            "scoped": scoped,
+            "tiles": _tiles(user, flt),
+            "chart": _chart(selectors.trend(flt, form.trend_period)),
+        },
+    )
+
+
+@dashboard_required
+@require_GET
+def partners(request):
+    form = KpiFilterForm(request.GET or None)
+    flt = access.restrict(request.user, form.to_filter())
+    names = access.kpi_names(request.user, selectors.COMPARED)
+    table = selectors.comparison(flt, names)
+    return render(
+        request,
+        "analytics/partners.html",
+        {
+            "nav": NAV,
+            "form": form,
+            "flt": flt,
+            "table": table,
+            "labels": [kpis.KPIS[n].label for n in names],
+            "units": [kpis.KPIS[n].unit for n in names],
+            "query": _filter_query(flt),
+        },
+    )
+
+
+def _drilldown_kpi(request) -> tuple[str, str]:
+    name = request.GET.get("kpi", "")
+    if name not in kpis.KPIS:
+        raise Http404(_("There is no such figure."))
+    if name not in access.kpi_names(request.user, [name]):
+        raise PermissionDenied
+    return name, request.GET.get("subset", "")
+
+
+EXPORT_HEADERS = (
+    "number", "received", "status", "channel", "customer", "service center", "assignee",
+    "model", "resolved", "response in time", "resolved in time",
+)  # fmt: skip
+
+
+def _export_row(r):
+    return (
+        r.number, r.received_at, r.get_status_display(), r.get_channel_display(),
+        r.customer.name, r.service_center.name if r.service_center else "",
+        str(r.assignee) if r.assignee else "", r.unit.product.name if r.unit else "",
+        r.resolved_at, r.response_met, r.resolution_met,
+    )  # fmt: skip
+
+
+@scorecard_required
+@require_GET
+def requests_behind(request):
+    """The requests behind one number, sortable, exportable to CSV and Excel."""
+    name, subset = _drilldown_kpi(request)
+    form = KpiFilterForm(request.GET, scoped=not request.user.is_back_office)
+    flt = access.restrict(request.user, form.to_filter())
+    sort = request.GET.get("sort") or DEFAULT_SORT
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    rows = sort_requests(selectors.drilldown_rows(kpis.drilldown(name, flt, subset)), sort)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        headers = [_(h) for h in EXPORT_HEADERS]
+        return table_response(f"quality-{name}", fmt, headers, (_export_row(r) for r in rows))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    definition = kpis.KPIS[name]
+    subset_label = next((lbl for key, lbl, _n in definition.subsets if key == subset), "")
+    return render(
+        request,
+        "analytics/requests.html",
+        {
+            "nav": NAV,
+            "kpi_label": definition.label,
+            "subset_label": subset_label,
+            "flt": flt,
+            "page_obj": page,
+            "requests": page.object_list,
+            "current_sort": sort,
+            "back": reverse(
+                "analytics:dashboard" if request.user.is_back_office else "analytics:me"
+            )
+            + "?"
+            + _filter_query(flt),
+        },
+    )
