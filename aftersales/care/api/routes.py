@@ -1,5 +1,8 @@
 """This app's part of /api/v1/: viewsets for the router and extra paths."""
 
+from django.urls import path
+
+from aftersales.care.api.key_account_views import KeyAccountDetailView, KeyAccountListView
 from aftersales.care.api.views import CampaignViewSet, TargetViewSet
 
 # (prefix, viewset, basename) triples registered on the API router.
@@ -8,4 +11,7 @@ ROUTES = [
     ("campaign-targets", TargetViewSet, "campaign-target"),
 ]
 # Plain `path()` entries for views that are not viewsets.
-PATHS = []
+PATHS = [
+    path("key-accounts/", KeyAccountListView.as_view(), name="key-accounts"),
+    path("key-accounts/<int:pk>/", KeyAccountDetailView.as_view(), name="key-account"),
+]
