@@ -62,6 +62,21 @@ class KpiFilterForm(forms.Form):
         if scoped:  # a technician's or partner's own scorecard: only the period is theirs
             for name in ("team", "center", "center_kind", "technician"):
                 del self.fields[name]
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if select else ("form-control form-control-sm")
+            )
+
+    def shown(self, flt: kpis.KpiFilter) -> "KpiFilterForm":
+        """The form to show: as asked, with the period actually used filled in."""
+        if self.is_bound and not self.is_valid():
+            return self
+        data = self.data.copy() if self.is_bound else {}
+        data["start"], data["end"] = flt.start.isoformat(), flt.end.isoformat()
+        shown = KpiFilterForm(data, scoped="team" not in self.fields)
+        shown.is_valid()
+        return shown
 
     def clean(self):
         data = super().clean()

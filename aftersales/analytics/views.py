@@ -96,7 +96,7 @@ def dashboard(request):
         "analytics/dashboard.html",
         {
             "nav": NAV,
-            "form": form,
+            "form": form.shown(flt),
             "flt": flt,
             "tiles": _tiles(request.user, flt),
             "trend": trend,
@@ -126,7 +126,7 @@ def scorecard(request):
         "analytics/scorecard.html",
         {
             "nav": NAV,
-            "form": form,
+            "form": form.shown(flt),
             "flt": flt,
             "scoped": scoped,
             "tiles": _tiles(user, flt),
@@ -147,7 +147,7 @@ def partners(request):
         "analytics/partners.html",
         {
             "nav": NAV,
-            "form": form,
+            "form": form.shown(flt),
             "flt": flt,
             "table": table,
             "labels": [kpis.KPIS[n].label for n in names],
