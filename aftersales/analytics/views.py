@@ -3,6 +3,8 @@
 Thin: the figures come from `kpis` and `selectors`, who may see what from `access`.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -62,8 +64,22 @@ def _tiles(user, flt: kpis.KpiFilter) -> list[dict]:
     return tiles
 
 
-def _chart(rows: list[dict]) -> dict:
-    """Bars of a trend as SVG coordinates (no script: the server draws it)."""
+def _bucket_query(flt: kpis.KpiFilter, first, period: str) -> str:
+    """The filter narrowed to one week or month of the trend (within the filter's period)."""
+    if period == "month":
+        last = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        last -= datetime.timedelta(days=1)
+    else:
+        last = first + datetime.timedelta(days=6)
+    start = max(first, flt.start) if flt.start else first
+    end = min(last, flt.end) if flt.end else last
+    return _filter_query(flt.with_(start=start, end=end))
+
+
+def _chart(rows: list[dict], flt: kpis.KpiFilter, period: str) -> dict:
+    """Bars of a trend as SVG coordinates (no script: the server draws it); each bar links
+    to the requests opened or resolved in its week or month."""
+    requests_url = reverse("analytics:requests")
     height, bar = 120, 14
     top = max([max(r["opened"], r["resolved"]) for r in rows] or [0]) or 1
     bars = []
@@ -80,6 +96,10 @@ def _chart(rows: list[dict]) -> dict:
                 "y_done": height - h_done,
                 "h_open": h_open,
                 "h_done": h_done,
+                "opened_url": f"{requests_url}?kpi=opened&"
+                + _bucket_query(flt, row["bucket"], period),
+                "resolved_url": f"{requests_url}?kpi=resolved&"
+                + _bucket_query(flt, row["bucket"], period),
             }
         )
     return {"bars": bars, "width": 20 + len(rows) * (2 * bar + 8), "height": height, "bar": bar}
@@ -100,13 +120,14 @@ def dashboard(request):
             "flt": flt,
             "tiles": _tiles(request.user, flt),
             "trend": trend,
-            "chart": _chart(trend),
+            "chart": _chart(trend, flt, form.trend_period),
             "breakdowns": [
                 (_("By service center"), selectors.breakdown(flt, "center")),
                 (_("By product category"), selectors.breakdown(flt, "category")),
                 (_("By channel"), selectors.breakdown(flt, "channel")),
             ],
             "query": _filter_query(flt),
+            "requests_url": reverse("analytics:requests"),
         },
     )
 
@@ -130,7 +151,7 @@ def scorecard(request):
             "flt": flt,
             "scoped": scoped,
             "tiles": _tiles(user, flt),
-            "chart": _chart(selectors.trend(flt, form.trend_period)),
+            "chart": _chart(selectors.trend(flt, form.trend_period), flt, form.trend_period),
         },
     )
 

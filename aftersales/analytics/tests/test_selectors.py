@@ -1,0 +1,72 @@
+"""Trend, breakdowns and the comparison on the hand-made month of conftest.py."""
+
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+
+from aftersales.analytics import selectors
+from aftersales.analytics.tests.test_kpis import NOVEMBER
+
+
+def test_trend_per_week(month, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        rows = selectors.trend(NOVEMBER, "week")
+    assert [(r["bucket"], r["opened"], r["resolved"]) for r in rows] == [
+        (datetime.date(2026, 10, 26), 0, 1),  # D, resolved on Sunday 1 November
+        (datetime.date(2026, 11, 2), 3, 2),  # A, B, J opened; A, B resolved
+        (datetime.date(2026, 11, 9), 1, 0),
+        (datetime.date(2026, 11, 16), 1, 0),
+        (datetime.date(2026, 11, 23), 1, 0),
+    ]
+
+
+def test_trend_per_month(month):
+    rows = selectors.trend(NOVEMBER, "month")
+    assert [(r["bucket"], r["opened"], r["resolved"]) for r in rows] == [
+        (datetime.date(2026, 11, 1), 6, 3)
+    ]
+
+
+def test_breakdown_by_center(month, center, partner_center, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        rows = selectors.breakdown(NOVEMBER, "center")
+    got = {r["value"]: (r["opened"], r["in_time"], r["satisfied"]) for r in rows}
+    assert got == {
+        center.pk: (4, Decimal("100.0"), Decimal("100.0")),  # A and D in time, CSAT 5 and 4
+        partner_center.pk: (1, Decimal("0.0"), Decimal("0.0")),  # B late, CSAT 2
+        None: (1, None, None),  # J, the complaint
+    }
+
+
+def test_breakdown_by_channel_and_category(month):
+    channels = {r["value"]: r["opened"] for r in selectors.breakdown(NOVEMBER, "channel")}
+    assert channels == {"phone": 5, "email": 1}
+    wall, washer = month["categories"]["wall"], month["categories"]["washer"]
+    categories = {
+        r["value"]: (r["opened"], r["in_time"]) for r in selectors.breakdown(NOVEMBER, "category")
+    }
+    # the washer was only resolved in November (D, received in October)
+    assert categories == {
+        wall.pk: (4, Decimal("50.0")),
+        washer.pk: (0, Decimal("100.0")),
+        None: (2, None),
+    }
+
+
+def test_comparison_rows(month, center, partner_center, other_center):
+    table = selectors.comparison(NOVEMBER, ("opened", "csat"))
+    got = [(r["label"], r["kpis"]["opened"].value) for r in table["rows"]]
+    assert got[:2] == [("Own service center", 4), ("Authorised partner", 1)]
+    assert (center.name, 4) in got and (partner_center.name, 1) in got
+
+
+def test_trend_bars_link_to_their_week(client, manager, month):
+    client.force_login(manager)
+    response = client.get(f"{reverse('analytics:dashboard')}?start=2026-11-01&end=2026-11-30")
+    first = response.context["chart"]["bars"][0]
+    assert "start=2026-11-01&end=2026-11-01" in first["resolved_url"]
+    behind = client.get(first["resolved_url"])
+    assert [r.pk for r in behind.context["requests"]] == [month["D"].pk]
+    second = response.context["chart"]["bars"][1]
+    assert "start=2026-11-02&end=2026-11-08" in second["opened_url"]
