@@ -432,14 +432,23 @@ def complaint_rate(flt: KpiFilter) -> Kpi:
     return Kpi("complaint_rate", _share(complaints, requests), requests, {"complaints": complaints})
 
 
-def cost_per_request(flt: KpiFilter) -> Kpi:
-    money = costs.totals(_resolved(flt))
+def _cost_kpi(money: costs.RequestMoney) -> Kpi:
     return Kpi("cost_per_request", money.cost_per_request, money.requests, money.as_dict())
 
 
-def revenue(flt: KpiFilter) -> Kpi:
-    money = costs.totals(_resolved(flt))
+def _revenue_kpi(money: costs.RequestMoney) -> Kpi:
     return Kpi("revenue", money.revenue, money.requests, money.as_dict())
+
+
+MONEY = {"cost_per_request": _cost_kpi, "revenue": _revenue_kpi}
+
+
+def cost_per_request(flt: KpiFilter) -> Kpi:
+    return _cost_kpi(costs.totals(_resolved(flt)))
+
+
+def revenue(flt: KpiFilter) -> Kpi:
+    return _revenue_kpi(costs.totals(_resolved(flt)))
 
 
 @dataclass(frozen=True)
@@ -461,8 +470,10 @@ def _from_surveys(flt):
 
 
 def _complained_about(flt):
+    """The complaints and the requests they were about, of those the reader may see."""
     complaints = _complaints(flt)
-    return ServiceRequest.objects.filter(
+    visible = ServiceRequest.objects.all() if flt.base is None else flt.base
+    return visible.filter(
         Q(pk__in=complaints.values("request_id"))
         | Q(pk__in=complaints.filter(about_request__isnull=False).values("about_request_id"))
     )
@@ -550,7 +561,15 @@ def compute(name: str, flt: KpiFilter) -> Kpi:
 
 
 def compute_all(flt: KpiFilter, names=None) -> dict[str, Kpi]:
-    return {name: KPIS[name].compute(flt) for name in (names or KPIS)}
+    """The KPIs named (all by default); cost and revenue share one reading of the money."""
+    result, money = {}, None
+    for name in names or KPIS:
+        if name in MONEY:
+            money = money or costs.totals(_resolved(flt))
+            result[name] = MONEY[name](money)
+        else:
+            result[name] = KPIS[name].compute(flt)
+    return result
 
 
 def drilldown(name: str, flt: KpiFilter, subset: str = "") -> QuerySet:

@@ -146,3 +146,9 @@ def test_api_per_role(client, agent, partner, customer_user, month):
     assert _get(client, customer_user, API).status_code == 403
     bad = _get(client, agent, f"{API}?start=tomorrow")
     assert bad.status_code == 400
+
+
+def test_a_partner_never_sees_a_complaint_they_may_not_open(client, partner, month):
+    # J, the complaint about B, belongs to no center: the partner sees only B behind it
+    response = _get(client, partner, f"{reverse('analytics:requests')}?kpi=complaint_rate&{NOV}")
+    assert _numbers(response) == ["B"]
