@@ -96,7 +96,7 @@ def test_the_list_uses_a_bounded_number_of_queries(
     client, manager, book, django_assert_max_num_queries
 ):
     client.force_login(manager)
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(24) as few:
         client.get(URL)
     for n in range(8):
         company = CustomerFactory(kind=CustomerKind.COMPANY, name=f"公司{n}")
