@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from aftersales.analytics import kpis
-from aftersales.field.models import ServiceCenter
+from aftersales.field.models import ServiceCenter, Technician
 from aftersales.followup.models import Survey
 from aftersales.service.models import ServiceRequest
 
@@ -133,3 +133,22 @@ def drilldown_rows(queryset):
     return queryset.select_related(
         "customer", "service_center", "assignee", "unit__product"
     ).order_by("-received_at", "-pk")
+
+
+# What a center's scorecard shows per technician.
+PER_TECHNICIAN = ("resolved", "first_time_fix", "sla_onsite", "repeat_30", "csat")
+
+
+def technicians_of_center(flt: kpis.KpiFilter, center_id: int, names=PER_TECHNICIAN) -> list:
+    """Each active technician based at the center with the same KPIs (a few queries per
+    technician and KPI: bounded by the center's staff, not by its requests)."""
+    rows = []
+    technicians = (
+        Technician.objects.filter(home_center_id=center_id, active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    for technician in technicians:
+        values = kpis.compute_all(flt.with_(technician=technician.pk), names)
+        rows.append({"technician": technician, "kpis": values})
+    return rows

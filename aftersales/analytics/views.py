@@ -152,6 +152,15 @@ def scorecard(request):
             "scoped": scoped,
             "tiles": _tiles(user, flt),
             "chart": _chart(selectors.trend(flt, form.trend_period), flt, form.trend_period),
+            # the back office compares a center's technicians (partners: their own center's
+            # figures only, see access)
+            "technicians": (
+                selectors.technicians_of_center(flt, flt.center)
+                if user.is_back_office and flt.center and not flt.technician
+                else None
+            ),
+            "technician_labels": [kpis.KPIS[n].label for n in selectors.PER_TECHNICIAN],
+            "query": _filter_query(flt.with_(center=None)),
         },
     )
 

@@ -152,3 +152,14 @@ def test_a_partner_never_sees_a_complaint_they_may_not_open(client, partner, mon
     # J, the complaint about B, belongs to no center: the partner sees only B behind it
     response = _get(client, partner, f"{reverse('analytics:requests')}?kpi=complaint_rate&{NOV}")
     assert _numbers(response) == ["B"]
+
+
+def test_a_center_scorecard_lists_its_technicians(client, manager, month, center):
+    client.force_login(manager)
+    response = client.get(f"{reverse('analytics:me')}?{NOV}&center={center.pk}")
+    (row,) = response.context["technicians"]
+    assert row["technician"] == month["tech"]
+    assert row["kpis"]["resolved"].value == 1  # A
+    assert row["kpis"]["first_time_fix"].value == 100
+    link = f"?technician={month['tech'].pk}&"
+    assert link in response.content.decode()
