@@ -17,6 +17,7 @@ from aftersales.analytics import access, kpis, selectors
 from aftersales.analytics.forms import KpiFilterForm
 from aftersales.core.decorators import allowed_if
 from aftersales.core.exports import table_response
+from aftersales.field.models import ServiceCenter
 from aftersales.service.filters import DEFAULT_SORT, SORTS, sort_requests
 
 NAV = "quality"
@@ -172,6 +173,18 @@ def partners(request):
     flt = access.restrict(request.user, form.to_filter())
     names = access.kpi_names(request.user, selectors.COMPARED)
     table = selectors.comparison(flt, names)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        headers = [_("Service center"), _("Kind"), *(str(kpis.KPIS[n].label) for n in names)]
+        rows = (
+            [
+                row["label"] if row["center"] else _("All"),
+                str(dict(ServiceCenter.Kind.choices)[row["kind"]]),
+                *(row["kpis"][n].value for n in names),
+            ]
+            for row in table["rows"]
+        )
+        return table_response("quality-centers", fmt, headers, rows)
     return render(
         request,
         "analytics/partners.html",

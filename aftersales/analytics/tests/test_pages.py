@@ -163,3 +163,13 @@ def test_a_center_scorecard_lists_its_technicians(client, manager, month, center
     assert row["kpis"]["first_time_fix"].value == 100
     link = f"?technician={month['tech'].pk}&"
     assert link in response.content.decode()
+
+
+def test_the_comparison_exports(client, manager, month, partner_center):
+    client.force_login(manager)
+    csv = client.get(f"{reverse('analytics:partners')}?{NOV}&format=csv")
+    text = csv.content.decode("utf-8-sig")
+    assert csv["Content-Type"].startswith("text/csv")
+    assert "Requests opened" in text.splitlines()[0]
+    assert any(line.startswith(f"{partner_center.name},") for line in text.splitlines())
+    assert client.get(f"{reverse('analytics:partners')}?{NOV}&format=xlsx").status_code == 200
