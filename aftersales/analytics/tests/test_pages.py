@@ -173,3 +173,10 @@ def test_the_comparison_exports(client, manager, month, partner_center):
     assert "Requests opened" in text.splitlines()[0]
     assert any(line.startswith(f"{partner_center.name},") for line in text.splitlines())
     assert client.get(f"{reverse('analytics:partners')}?{NOV}&format=xlsx").status_code == 200
+
+
+def test_api_gives_a_technician_their_own_figures(client, technician, center, month):
+    data = _get(client, technician, f"{API}?{NOV}&center={center.pk}").json()
+    assert data["kpis"]["opened"]["value"] == 1  # A, whatever center they ask for
+    assert data["filter"]["technician"] == month["tech"].pk
+    assert "cost_per_request" not in data["kpis"]
