@@ -57,6 +57,7 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--explain", metavar="FILE", help="write the query plans to FILE")
+    parser.add_argument("--only", default="", help="time only the pages whose name has this")
     parser.add_argument("--keep", action="store_true", help="leave the scratch database")
     parser.add_argument("--reuse", action="store_true", help="start from a kept database")
     return parser.parse_args()
@@ -144,6 +145,8 @@ def main():
         print("| --- | --- | --- | --- |")
         plans = []
         for name, url in pages(agent).items():
+            if args.only not in name:
+                continue
             times, queries = measure(client, url, args.runs)
             print(
                 f"| {name} | {statistics.median(times) * 1000:.0f} ms "
