@@ -297,3 +297,14 @@ INTAKE_WEBHOOK_MAX_AGE_SECONDS = env_int("INTAKE_WEBHOOK_MAX_AGE_SECONDS", 300)
 WECHAT_TOKEN = env_str("WECHAT_TOKEN", "")
 SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET", "")
 CHAT_WEBHOOK_SECRET = env_str("CHAT_WEBHOOK_SECRET", "")
+
+# --- Quality monitoring -----------------------------------------------------------------
+# Our own technicians' time in the cost of a request (CNY per hour; partners' time is
+# what settlement pays them). 0 leaves own labour and travel out of the cost.
+ANALYTICS_LABOUR_COST_PER_HOUR = env_str("ANALYTICS_LABOUR_COST_PER_HOUR", "0")
+ANALYTICS_TRAVEL_COST_PER_HOUR = env_str("ANALYTICS_TRAVEL_COST_PER_HOUR", "0")
+# A model or batch is flagged for early failures when at least MIN of its units failed
+# within DAYS of installation (or purchase) and they are at least SHARE of its units.
+FAULTS_EARLY_FAILURE_DAYS = env_int("FAULTS_EARLY_FAILURE_DAYS", 90)
+FAULTS_EARLY_FAILURE_SHARE = env_str("FAULTS_EARLY_FAILURE_SHARE", "0.02")
+FAULTS_EARLY_FAILURE_MIN = env_int("FAULTS_EARLY_FAILURE_MIN", 3)
