@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import F
+from django.utils import timezone
 
 from aftersales.accounts.models import User
 from aftersales.core.scale.calendar import CHINA
@@ -104,3 +105,18 @@ def test_runs_again_on_its_own_data_and_the_command_reports(generated):
     assert "50 requests" in out.getvalue()
     assert ServiceRequest.objects.count() == 350
     assert User.objects.filter(username="sim-agent-01").count() == 1
+
+
+def test_next_to_the_demo_numbers_continue(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=StringIO())
+    demo_requests = ServiceRequest.objects.count()
+    generate(200, seed=3)
+    assert ServiceRequest.objects.count() == demo_requests + 200
+    numbers = ServiceRequest.objects.values_list("number", flat=True)
+    assert len(set(numbers)) == len(numbers)
+    this_year = timezone.localtime().year
+    taken = [int(n[8:]) for n in numbers if n.startswith(f"SR-{this_year}-")]
+    following = request_number(timezone.now())
+    assert int(following[8:]) > max(taken)
