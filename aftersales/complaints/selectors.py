@@ -36,6 +36,10 @@ def complaint_detail(user):
 
 def complaint_of(user, service_request) -> Complaint | None:
     """The complaint that `service_request` is, if any (for its panel)."""
+    # Most requests are not complaints: a cheap look first spares them the wide query
+    # (with its many joins) that the panel needs when one is.
+    if not Complaint.objects.filter(request=service_request).exists():
+        return None
     return complaint_rows(user).filter(request=service_request).first()
 
 

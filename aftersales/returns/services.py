@@ -115,7 +115,17 @@ class Allowance:
 
 
 def allowance(request: ServiceRequest, kind: str) -> Allowance:
+    return _allowance(decision_for(request), kind)
+
+
+def allowances(request: ServiceRequest) -> list[Allowance]:
+    """What the warranty allows for every kind of return, deciding once (the request page
+    shows them all; each decision reads the unit's history)."""
     decision = decision_for(request)
+    return [_allowance(decision, kind) for kind in RmaKind.values]
+
+
+def _allowance(decision, kind: str) -> Allowance:
     remedies = tuple(decision.eligible_remedies) if decision else ()
     reasons = tuple(decision.reason_texts) if decision else ()
     return Allowance(kind, REMEDY_OF_KIND[kind] in remedies, remedies, reasons)

@@ -20,7 +20,7 @@ def returns_panel(context, service_request):
     can_run = services.can_run(user)
     allowances = []
     if can_run and service_request.unit_id:
-        allowances = [services.allowance(service_request, kind) for kind in RmaKind.values]
+        allowances = services.allowances(service_request)
     allowed = [a.kind for a in allowances if a.allowed]
     form = None
     if can_run and service_request.unit_id:
