@@ -27,6 +27,7 @@ from aftersales.complaints.forms import (
 from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
+from aftersales.core.lists import filtered_rows
 from aftersales.customers.services import search_customers
 from aftersales.service import access
 
@@ -40,9 +41,7 @@ sign_off_required = allowed_if(services.can_sign_off)
 
 def _filtered(request):
     filters = ComplaintFilter(request.GET or None, queryset=selectors.complaint_rows(request.user))
-    rows = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
-    if filters.is_bound and not filters.is_valid():
-        rows = rows.none()
+    rows = filtered_rows(filters)
     sort = request.GET.get("sort") or DEFAULT_SORT
     return filters, sort_complaints(rows, sort), sort
 

@@ -19,6 +19,7 @@ from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.exports import table_response
 from aftersales.core.forms import show_error
+from aftersales.core.lists import filtered_rows
 from aftersales.parts import access, exports, selectors, services
 from aftersales.parts.filters import DefectiveFilter, MoveFilter, StockLevelFilter
 from aftersales.parts.forms import (
@@ -64,8 +65,7 @@ def _context(request, tab: str, **extra) -> dict:
 
 def _filtered(filter_class, params, queryset, request):
     filters = filter_class(params or None, queryset=queryset, request=request)
-    rows = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
-    return filters, rows
+    return filters, filtered_rows(filters)
 
 
 # --- Stock list ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from aftersales.assets.services import find_unit
 from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
+from aftersales.core.lists import filtered_rows
 from aftersales.returns import exports, selectors, services
 from aftersales.returns.filters import DEFAULT_SORT, ReturnFilter, sort_returns
 from aftersales.returns.forms import (
@@ -54,9 +55,7 @@ def _context(request, tab: str, **extra) -> dict:
 
 def _filtered(request):
     filters = ReturnFilter(request.GET or None, queryset=selectors.return_rows(request.user))
-    rows = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
-    if filters.is_bound and not filters.is_valid():
-        rows = rows.none()
+    rows = filtered_rows(filters)
     sort = request.GET.get("sort") or DEFAULT_SORT
     return filters, sort_returns(rows, sort), sort
 

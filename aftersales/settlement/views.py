@@ -20,6 +20,7 @@ from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.exports import table_response
 from aftersales.core.forms import show_error
+from aftersales.core.lists import filtered_rows
 from aftersales.settlement import exports, selectors, services
 from aftersales.settlement.filters import StatementFilter
 from aftersales.settlement.forms import BuildForm, FeeRateForm, MonthForm
@@ -39,7 +40,7 @@ def _context(request, tab: str, **extra) -> dict:
 @require_GET
 def statement_list(request):
     filters = StatementFilter(request.GET or None, queryset=selectors.statement_rows(request.user))
-    rows = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
+    rows = filtered_rows(filters)
     return render(
         request,
         "settlement/statement_list.html",
