@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import DateInput, Form
 from aftersales.core.uploads import check_upload
+from aftersales.intake import services
 from aftersales.intake.models import Outcome, Provider
 
 
@@ -24,10 +25,10 @@ class PhotosField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > settings.INTAKE_MAX_PHOTOS:
-            raise ValidationError(
-                _("Send at most %(n)s photos.") % {"n": settings.INTAKE_MAX_PHOTOS}
-            )
+        try:
+            services.check_photo_count(len(files))
+        except DomainError as error:
+            raise ValidationError(error.message) from None
         errors = []
         for upload in files:
             try:

@@ -53,6 +53,15 @@ class HelpRequest:
     language: str = ""
 
 
+def check_photo_count(count: int) -> None:
+    """The help form takes a few photos, not an album (setting INTAKE_MAX_PHOTOS); the
+    form and the API ask this as the files arrive, before anything else is checked."""
+    if count > settings.INTAKE_MAX_PHOTOS:
+        raise DomainError(
+            _("Send at most %(n)s photos.") % {"n": settings.INTAKE_MAX_PHOTOS}, field="photos"
+        )
+
+
 def check_help(data: HelpRequest) -> None:
     if not (data.phone or "").strip() and not (data.email or "").strip():
         raise DomainError(
@@ -62,10 +71,7 @@ def check_help(data: HelpRequest) -> None:
         raise DomainError(_("This does not look like a phone number."), field="phone")
     if len((data.description or "").strip()) < 5:
         raise DomainError(_("Tell us in a few words what is wrong."), field="description")
-    if len(data.photos) > settings.INTAKE_MAX_PHOTOS:
-        raise DomainError(
-            _("Send at most %(n)s photos.") % {"n": settings.INTAKE_MAX_PHOTOS}, field="photos"
-        )
+    check_photo_count(len(data.photos))
 
 
 def submit_help(data: HelpRequest, *, key: str, ip: str = ""):

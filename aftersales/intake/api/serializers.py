@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from aftersales.core.errors import DomainError
+from aftersales.intake import services
 from aftersales.intake.models import InboundMessage
 
 
@@ -25,10 +26,10 @@ class HelpRequestSerializer(serializers.Serializer):
     )  # fmt: skip
 
     def validate_photos(self, value):
-        if len(value) > settings.INTAKE_MAX_PHOTOS:
-            raise serializers.ValidationError(
-                _("Send at most %(n)s photos.") % {"n": settings.INTAKE_MAX_PHOTOS}
-            )
+        try:
+            services.check_photo_count(len(value))
+        except DomainError as error:
+            raise serializers.ValidationError(error.message) from None
         return value
 
 
