@@ -10,18 +10,35 @@ from aftersales.analytics import kpis
 from aftersales.field.models import ServiceCenter, Technician
 from aftersales.followup.models import Survey
 from aftersales.service.models import ServiceRequest
+from aftersales.sla.models import TIER_LABELS
 
 TRUNC = {"week": TruncWeek, "month": TruncMonth}
 
 # dimension → (field of ServiceRequest to group by, field naming the group)
 DIMENSIONS = {
     "center": ("service_center_id", "service_center__name"),
+    "team": ("team_id", "team__name"),
+    "technician": ("assignee__technician__id", None),
     "category": ("unit__product__category_id", "unit__product__category__name"),
     "channel": ("channel", None),
+    "city_tier": ("sla__tier", None),
 }
 
 # The filter parameter that selects one group of a breakdown.
-FILTER_PARAM = {"center": "center", "category": "category", "channel": "channel"}
+FILTER_PARAM = {
+    "center": "center",
+    "team": "team",
+    "technician": "technician",
+    "category": "category",
+    "channel": "channel",
+    "city_tier": "city_tier",
+}
+
+# Groups named by a code rather than a row: the code's label.
+CODE_LABELS = {
+    "channel": lambda: dict(ServiceRequest._meta.get_field("channel").choices),
+    "city_tier": lambda: TIER_LABELS,
+}
 
 # What the comparison table shows per center and for own / partner centers together.
 COMPARED = (
@@ -68,9 +85,13 @@ def _day(value):
     return value.date() if hasattr(value, "date") else value
 
 
-def breakdown(flt: kpis.KpiFilter, dimension: str) -> list[dict]:
-    """Per center, category or channel, the same figures as the tiles (3 queries): requests
-    opened, resolved in time (of those resolved in the period), satisfied (CSAT 4–5)."""
+def breakdown(flt: kpis.KpiFilter, dimension: str, limit: int | None = None) -> list[dict]:
+    """Per center, team, technician, category, channel or city tier, the same figures as
+    the tiles (3 queries, 4 for technicians): requests opened, resolved in time (of those resolved in the
+    period), satisfied (CSAT 4–5); the `limit` groups with most requests opened first.
+
+    A technician's requests here are those assigned to them (the technician filter the
+    rows link to also counts visits they made on others' requests)."""
     key, name = DIMENSIONS[dimension]
     fields = [key] + ([name] if name else [])
     received = flt.in_period(flt.requests(), "received_at").order_by()
@@ -91,9 +112,14 @@ def breakdown(flt: kpis.KpiFilter, dimension: str) -> list[dict]:
         .annotate(n=Count("pk"), happy=Count("pk", filter=Q(csat__gte=4)))
     )
     happy = {row[f"request__{key}"]: row for row in surveys}
-    labels = dict(ServiceRequest._meta.get_field("channel").choices)
+    labels = CODE_LABELS[dimension]() if dimension in CODE_LABELS else {}
+    if dimension == "technician":  # one more query: their names
+        found = Technician.objects.filter(pk__in={*opened, *in_time, *happy} - {None})
+        labels = {t.pk: str(t.user) for t in found.select_related("user")}
     result = []
     for value in {*opened, *in_time, *happy}:
+        if dimension == "technician" and value is None:
+            continue  # requests nobody, or an agent, is assigned to: not a technician's
         row = opened.get(value) or in_time.get(value) or {}
         label = row.get(name) if name else labels.get(value, value)
         met, answered = in_time.get(value), happy.get(value)
@@ -108,7 +134,7 @@ def breakdown(flt: kpis.KpiFilter, dimension: str) -> list[dict]:
             }
         )
     result.sort(key=lambda r: (-r["opened"], str(r["label"])))
-    return result
+    return result[:limit] if limit else result
 
 
 def comparison(flt: kpis.KpiFilter, names=COMPARED) -> dict:

@@ -70,3 +70,49 @@ def test_trend_bars_link_to_their_week(client, manager, month):
     assert [r.pk for r in behind.context["requests"]] == [month["D"].pk]
     second = response.context["chart"]["bars"][1]
     assert "start=2026-11-02&end=2026-11-08" in second["opened_url"]
+
+
+def test_breakdown_by_city_tier(month):
+    tiers = {
+        r["value"]: (str(r["label"]), r["opened"], r["in_time"])
+        for r in selectors.breakdown(NOVEMBER, "city_tier")
+    }
+    # A in a tier-1 city (resolved in time), B in a tier-2 city (late); the rest unknown
+    assert tiers["tier1"] == ("Tier 1", 1, Decimal("100.0"))
+    assert tiers["tier2"] == ("Tier 2", 1, Decimal("0.0"))
+
+
+def test_breakdown_by_technician_counts_their_requests(month, technician):
+    with_tech = selectors.breakdown(NOVEMBER, "technician")
+    # only A is assigned to the technician; requests assigned to nobody are left out
+    assert [(r["label"], r["opened"], r["in_time"], r["satisfied"]) for r in with_tech] == [
+        (str(technician), 1, Decimal("100.0"), Decimal("100.0"))
+    ]
+    assert with_tech[0]["value"] == technician.technician.pk
+    assert selectors.breakdown(NOVEMBER, "technician", limit=0) == with_tech
+
+
+def test_breakdown_by_team(month):
+    from aftersales.accounts.models import Team
+
+    team = Team.objects.create(name="上海热线")
+    month["A"].team, month["C"].team = team, team
+    month["A"].save(update_fields=["team"])
+    month["C"].save(update_fields=["team"])
+    teams = {r["value"]: (r["label"], r["opened"]) for r in selectors.breakdown(NOVEMBER, "team")}
+    assert teams == {team.pk: ("上海热线", 2), None: ("—", 4)}
+
+
+def test_dashboard_breakdown_rows_lead_to_their_requests(client, manager, month, technician):
+    client.force_login(manager)
+    url = f"{reverse('analytics:dashboard')}?start=2026-11-01&end=2026-11-30"
+    response = client.get(url)
+    titles = [str(title) for title, _rows in response.context["breakdowns"]]
+    assert "By city tier" in titles and "By team" in titles
+    tiers = dict(response.context["breakdowns"])[titles[titles.index("By city tier")]]
+    tier1 = next(r for r in tiers if r["value"] == "tier1")
+    behind = client.get(
+        f"{reverse('analytics:requests')}?{response.context['query']}&city_tier=tier1&kpi=opened"
+    )
+    assert [r.pk for r in behind.context["requests"]] == [month["A"].pk]
+    assert tier1["opened"] == 1
