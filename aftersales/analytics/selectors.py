@@ -87,8 +87,9 @@ def _day(value):
 
 def breakdown(flt: kpis.KpiFilter, dimension: str, limit: int | None = None) -> list[dict]:
     """Per center, team, technician, category, channel or city tier, the same figures as
-    the tiles (3 queries, 4 for technicians): requests opened, resolved in time (of those resolved in the
-    period), satisfied (CSAT 4–5); the `limit` groups with most requests opened first.
+    the tiles (3 queries, 4 for technicians): requests opened, resolved in time (of those
+    resolved in the period), satisfied (CSAT 4–5); the `limit` groups with most requests
+    opened first.
 
     A technician's requests here are those assigned to them (the technician filter the
     rows link to also counts visits they made on others' requests)."""

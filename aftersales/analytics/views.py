@@ -6,7 +6,6 @@ Thin: the figures come from `kpis` and `selectors`, who may see what from `acces
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,11 +16,13 @@ from aftersales.analytics import access, kpis, selectors
 from aftersales.analytics.forms import KpiFilterForm
 from aftersales.core.decorators import allowed_if
 from aftersales.core.exports import table_response
+from aftersales.core.pagination import LargePaginator
 from aftersales.field.models import ServiceCenter
 from aftersales.service.filters import DEFAULT_SORT, SORTS, sort_requests
 
 NAV = "quality"
 PAGE_SIZE = 50
+TOP_TECHNICIANS = 10  # the dashboard's technician breakdown; scorecards show every one
 FILTER_KEYS = (
     "start", "end", "team", "center", "center_kind", "technician", "category", "product",
     "channel", "city_tier",
@@ -124,8 +125,14 @@ def dashboard(request):
             "chart": _chart(trend, flt, form.trend_period),
             "breakdowns": [
                 (_("By service center"), selectors.breakdown(flt, "center")),
+                (_("By team"), selectors.breakdown(flt, "team")),
+                (
+                    _("By technician (the %(n)s with most requests)") % {"n": TOP_TECHNICIANS},
+                    selectors.breakdown(flt, "technician", limit=TOP_TECHNICIANS),
+                ),
                 (_("By product category"), selectors.breakdown(flt, "category")),
                 (_("By channel"), selectors.breakdown(flt, "channel")),
+                (_("By city tier"), selectors.breakdown(flt, "city_tier")),
             ],
             "query": _filter_query(flt),
             "requests_url": reverse("analytics:requests"),
@@ -238,7 +245,7 @@ def requests_behind(request):
     if fmt in ("csv", "xlsx"):
         headers = [_(h) for h in EXPORT_HEADERS]
         return table_response(f"quality-{name}", fmt, headers, (_export_row(r) for r in rows))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargePaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     definition = kpis.KPIS[name]
     subset_label = next((lbl for key, lbl, _n in definition.subsets if key == subset), "")
     return render(
