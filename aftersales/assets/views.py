@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from aftersales.assets.forms import DecisionForm, TransferForm, UnitFilterForm, 
 from aftersales.assets.models import normalize_serial
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
+from aftersales.core.pagination import LargePaginator
 from aftersales.customers.services import search_customers
 from aftersales.service import access, selectors
 from aftersales.service.entitlement import evaluate_unit
@@ -45,7 +45,7 @@ def unit_list(request):
             units = units.filter(status=data["status"])
     sort = request.GET.get("sort", "-purchased")
     units = units.order_by(*SORTS.get(sort, SORTS["-purchased"]))
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargePaginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assets/list.html",

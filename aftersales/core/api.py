@@ -6,6 +6,7 @@ Every error is JSON of the form
 """
 
 import copy
+import functools
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,9 +18,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from aftersales.core.errors import DomainError
+from aftersales.core.pagination import LargePaginator
 
 
 class Pagination(PageNumberPagination):
+    # Ids first, then the rows (deep pages stay fast); the count stays exact for clients.
+    django_paginator_class = functools.partial(LargePaginator, estimate=False)
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200

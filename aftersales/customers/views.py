@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
+from aftersales.core.pagination import LargePaginator
 from aftersales.customers import services
 from aftersales.customers.forms import ContactForm, CustomerFilterForm, CustomerForm, NoteForm
 from aftersales.service import access, selectors
@@ -49,7 +49,7 @@ def customer_list(request):
             customers = customers.filter(needs_review=True)
     sort = request.GET.get("sort", "name")
     customers = customers.order_by(*SORTS.get(sort, SORTS["name"]))
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargePaginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     _attach_counts(page.object_list)
     return render(
         request,

@@ -84,12 +84,22 @@ class AssigneeFilter(django_filters.CharFilter):
 
 
 class ServiceRequestFilter(django_filters.FilterSet):
+    # distinct=False: these are the request's own columns, no join can repeat a row, and
+    # DISTINCT would make the database sort every matching row before taking a page.
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), distinct=False
+    )
     open = django_filters.BooleanFilter(method="filter_open", label=_("Open only"))
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("Channel"))
-    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label=_("Kind"))
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), distinct=False
+    )
+    channel = django_filters.MultipleChoiceFilter(
+        choices=Channel.choices, label=_("Channel"), distinct=False
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Kind.choices, label=_("Kind"), distinct=False
+    )
     assignee = AssigneeFilter(label=_("Assignee"))
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), label=_("Team"))
     service_center = django_filters.ModelChoiceFilter(

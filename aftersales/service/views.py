@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.accounts.models import Team
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
+from aftersales.core.pagination import LargePaginator
 from aftersales.core.uploads import INLINE_TYPES
 from aftersales.field.models import ServiceCenter
 from aftersales.service import access, clocks, entitlement, intake, selectors, services
@@ -106,7 +106,7 @@ def queue(request):
     rows = filterset.qs if filterset.is_valid() else visible.none()
     sort = params.get("sort") or DEFAULT_SORT
     rows = selectors.queue_rows(sort_requests(rows, sort))
-    page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
+    page = LargePaginator(rows, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "nav": "queue",
         "page_obj": page,
