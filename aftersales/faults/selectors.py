@@ -2,6 +2,11 @@
 whatever the number of requests): Pareto of fault codes, of their components and of the
 spare parts used on failures; failures per thousand units in the field per model or batch
 (purchase month) with early-failure flags. What a failure is: `rules.FAILURE`.
+
+Every count has its drill-down here too (`code_requests`, `component_requests`,
+`part_requests`, `failure_requests`): the requests behind the number, built from the same
+querysets the count aggregates (`_code_links`, `_part_usages`, `_dated_failures`), so a
+list is as long as the number it opens.
 """
 
 import datetime
@@ -103,6 +108,7 @@ class ParetoRow:
     share: Decimal = Decimal(0)  # percent of the total
     cumulative: Decimal = Decimal(0)  # percent of the total, this row and those above
     extra: dict = field(default_factory=dict)
+    url: str = ""  # filled by the page: where the requests behind `count` are listed
 
 
 def pareto(rows: list[ParetoRow]) -> list[ParetoRow]:
@@ -118,8 +124,35 @@ def pareto(rows: list[ParetoRow]) -> list[ParetoRow]:
 
 
 def _code_links(scope: Scope):
+    """The (request, fault code) pairs of the scope's requests: what code and component
+    counts aggregate and their drill-downs narrow."""
     through = ServiceRequest.fault_codes.through
     return through.objects.filter(servicerequest__in=scope.requests().values("pk"))
+
+
+def _part_usages(scope: Scope):
+    """Parts used on the scope's failures: what the part counts aggregate."""
+    return PartUsage.objects.filter(request__in=scope.failures().values("pk"))
+
+
+def code_requests(scope: Scope, code_id: int):
+    """The requests counted for one fault code in `fault_code_pareto`."""
+    links = _code_links(scope).filter(faultcode_id=code_id)
+    return scope.requests().filter(pk__in=links.values("servicerequest_id"))
+
+
+def component_requests(scope: Scope, component: str):
+    """The requests counted for one component in `component_pareto` ("" is the row of
+    codes without a component); a request with two codes of the component is one."""
+    links = _code_links(scope).filter(faultcode__component=component)
+    return scope.requests().filter(pk__in=links.values("servicerequest_id"))
+
+
+def part_requests(scope: Scope, part_id: int):
+    """The failures a part was used on: the "requests" of its row in `part_pareto` (its
+    count is the quantity used on them)."""
+    usages = _part_usages(scope).filter(part_id=part_id)
+    return scope.failures().filter(pk__in=usages.values("request_id"))
 
 
 def fault_code_pareto(scope: Scope) -> list[ParetoRow]:
@@ -174,7 +207,7 @@ def component_pareto(scope: Scope) -> list[ParetoRow]:
 def part_pareto(scope: Scope) -> list[ParetoRow]:
     """Spare parts used on failures, by quantity (with the number of requests)."""
     found = (
-        PartUsage.objects.filter(request__in=scope.failures().values("pk"))
+        _part_usages(scope)
         .values("part_id", "part__part_number", "part__name")
         .annotate(n=Sum("quantity"), requests=Count("request_id", distinct=True))
         .order_by()
@@ -212,6 +245,59 @@ class RateRow:
     per_thousand: Decimal | None = None
     early_share: Decimal | None = None  # percent of the units in the field
     flagged: bool = False
+    url: str = ""  # filled by the page: where the failures are listed
+    early_url: str = ""  # and the early ones
+
+
+# An early failure: received (local date) within the rule's days of the unit's start.
+EARLY = Q(received_on__lte=F("early_until"))
+
+
+def _dated_failures(scope: Scope, days: int):
+    """The scope's failures with the local day they came in and the last day that counts
+    as early (`days` after installation, else purchase): what `EARLY` compares."""
+    started = Coalesce("unit__installed_on", "unit__purchased_on")
+    early_until = ExpressionWrapper(
+        started + datetime.timedelta(days=days), output_field=DateField()
+    )
+    return scope.failures().annotate(received_on=TruncDate("received_at"), early_until=early_until)
+
+
+def failure_requests(scope: Scope, early: bool = False, unknown_batch: bool = False):
+    """The failures counted in a row of `failure_rates` when `scope` is narrowed to the
+    row's model (and batch): all of them, or the early ones only. `unknown_batch` is the
+    batch row of units without a purchase date (a `Scope` cannot say "no month")."""
+    rows = scope.failures()
+    if early:
+        early_ones = _dated_failures(scope, early_failure().days).filter(EARLY)
+        rows = rows.filter(pk__in=early_ones.values("pk"))
+    if unknown_batch:
+        rows = rows.filter(unit__purchased_on__isnull=True)
+    return rows
+
+
+def requests_behind(scope: Scope, *, code=None, component=None, part=None, early=False,
+                    unknown_batch=False):  # fmt: skip
+    """The requests behind one number of the page: a fault code's, a component's or a
+    part's (ids; component "" is the row without a component), else the scope's failures
+    (a model's or batch's when the scope is narrowed to it)."""
+    if code is not None:
+        return code_requests(scope, code)
+    if component is not None:
+        return component_requests(scope, component)
+    if part is not None:
+        return part_requests(scope, part)
+    return failure_requests(scope, early=early, unknown_batch=unknown_batch)
+
+
+def listed(requests):
+    """A drill-down list with what its rows show (one query, and one for the fault codes),
+    newest first until sorted otherwise."""
+    return (
+        requests.select_related("unit__product")
+        .prefetch_related("fault_codes")
+        .order_by("-received_at", "-pk")
+    )
 
 
 def failure_rates(scope: Scope, by_batch: bool = False) -> list[RateRow]:
@@ -224,13 +310,7 @@ def failure_rates(scope: Scope, by_batch: bool = False) -> list[RateRow]:
     if by_batch:
         units = units.annotate(batch=TruncMonth("purchased_on"))
         unit_keys.append("batch")
-    started = Coalesce("unit__installed_on", "unit__purchased_on")
-    early_until = ExpressionWrapper(
-        started + datetime.timedelta(days=rule.days), output_field=DateField()
-    )
-    failures = scope.failures().annotate(
-        received_on=TruncDate("received_at"), early_until=early_until
-    )
+    failures = _dated_failures(scope, rule.days)
     failure_keys = ["unit__product_id", "unit__product__sku", "unit__product__name"]
     if by_batch:
         failures = failures.annotate(batch=TruncMonth("unit__purchased_on"))
@@ -253,7 +333,7 @@ def failure_rates(scope: Scope, by_batch: bool = False) -> list[RateRow]:
         .annotate(
             n=Count("pk"),
             failed=Count("unit_id", distinct=True),
-            early=Count("pk", filter=Q(received_on__lte=F("early_until"))),
+            early=Count("pk", filter=EARLY),
         )
         .order_by()
     ):
