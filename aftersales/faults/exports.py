@@ -75,3 +75,22 @@ def download(table: str, scope, fmt: str):
     headers, rows = TABLES[table](scope)
     name = f"faults-{table}-{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}"
     return table_response(name, fmt, headers, rows)
+
+
+def _request_row(r):
+    unit = r.unit
+    return [
+        r.number, r.received_at, r.get_status_display(), unit.product.sku, unit.product.name,
+        unit.serial_number, unit.purchased_on, unit.installed_on,
+        " ".join(c.code for c in r.fault_codes.all()), r.get_diagnosis_display(),
+        r.get_fault_cause_display(),
+    ]  # fmt: skip
+
+
+def requests_download(rows, scope, fmt: str):
+    """The requests behind a number (`selectors.listed`, sorted) as a download."""
+    headers = [_("Number"), _("Received"), _("Status"), _("SKU"), _("Product model"),
+               _("Serial number"), _("Purchased"), _("Installed"), _("Fault codes"),
+               _("Diagnosis"), _("Fault cause")]  # fmt: skip
+    name = f"faults-requests-{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}"
+    return table_response(name, fmt, headers, (_request_row(r) for r in rows))

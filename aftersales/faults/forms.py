@@ -1,14 +1,16 @@
 """The filters of every fault table (period, category, model, batch), shared by the page,
-its downloads and the API."""
+its downloads and the API; and the number a drill-down list opens (`DrilldownForm`)."""
 
 import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.catalog.models import Category, Product
+from aftersales.catalog.models import Category, FaultCode, Product, SparePart
 from aftersales.core.forms import DateInput, Form
+from aftersales.faults import selectors
 from aftersales.faults.selectors import Scope, default_period
+from aftersales.service.models import ServiceRequest
 
 
 class MonthInput(forms.TextInput):
@@ -62,4 +64,48 @@ class FaultFilterForm(Form):
             category=values.get("category"),
             product=values.get("product"),
             batch=values.get("batch"),
+        )
+
+
+class DrilldownForm(FaultFilterForm):
+    """The scope of /faults/ plus which number's requests to list: a fault code's, a
+    component's (`component=` with nothing after it is the row "component not given"),
+    a part's, or else the scope's failures, i.e. a model's or batch's failures when
+    `product` (and `batch`) narrow the scope; `early` keeps the early failures only,
+    `purchase_unknown` the failures of units without a purchase date (their batch row)."""
+
+    code = forms.ModelChoiceField(FaultCode.objects.all(), required=False)
+    component = forms.CharField(required=False, max_length=100)
+    part = forms.ModelChoiceField(SparePart.objects.all(), required=False)
+    early = forms.BooleanField(required=False)
+    purchase_unknown = forms.BooleanField(required=False)
+
+    def clean(self):
+        values = super().clean()
+        if "component" not in self.data:  # absent, not "the blank component"
+            values["component"] = None
+        chosen = [n for n in ("code", "component", "part") if values.get(n) is not None]
+        if len(chosen) > 1:
+            raise forms.ValidationError(_("Open one number: a fault code, a component or a part."))
+        if chosen and (values.get("early") or values.get("purchase_unknown")):
+            raise forms.ValidationError(
+                _("Early failures and unknown purchase dates go with a model's failures only.")
+            )
+        if values.get("purchase_unknown") and values.get("batch"):
+            self.add_error("batch", _("A batch is a purchase month: leave it out here."))
+        return values
+
+    def requests(self):
+        """The requests behind the number asked for (none when the form is invalid: showing
+        more would pass for the number's requests); call after `is_valid()`."""
+        if not self.is_valid():
+            return ServiceRequest.objects.none()
+        values = self.cleaned_data
+        return selectors.requests_behind(
+            self.scope(),
+            code=values["code"].pk if values["code"] else None,
+            component=values["component"],
+            part=values["part"].pk if values["part"] else None,
+            early=values["early"],
+            unknown_batch=values["purchase_unknown"],
         )
