@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aftersales.faults.api.views import FailureRatesView, FaultParetoView
+from aftersales.faults.api.views import FailureRatesView, FaultParetoView, FaultRequestsView
 
 # (prefix, viewset, basename) triples registered on the API router.
 ROUTES: list = []
@@ -10,4 +10,5 @@ ROUTES: list = []
 PATHS = [
     path("faults/pareto/", FaultParetoView.as_view(), name="faults-pareto"),
     path("faults/failure-rates/", FailureRatesView.as_view(), name="faults-failure-rates"),
+    path("faults/requests/", FaultRequestsView.as_view(), name="faults-requests"),
 ]

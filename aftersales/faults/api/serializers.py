@@ -57,3 +57,23 @@ class FailureRatesSerializer(serializers.Serializer):
     scope = FaultScopeSerializer()
     early_failure = EarlyFailureRuleSerializer()
     rows = FailureRateRowSerializer(many=True)
+
+
+class FaultRequestSerializer(serializers.Serializer):
+    """One request behind a number of the fault statistics."""
+
+    id = serializers.IntegerField(help_text="The ticket's id in /api/v1/tickets/.")
+    number = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    product = serializers.IntegerField(source="unit.product_id")
+    sku = serializers.CharField(source="unit.product.sku")
+    serial_number = serializers.CharField(source="unit.serial_number")
+    purchased_on = serializers.DateField(source="unit.purchased_on", allow_null=True)
+    installed_on = serializers.DateField(source="unit.installed_on", allow_null=True)
+    fault_codes = serializers.SerializerMethodField()
+    diagnosis = serializers.CharField()
+    fault_cause = serializers.CharField()
+
+    def get_fault_codes(self, request) -> list[str]:
+        return [code.code for code in request.fault_codes.all()]

@@ -1,18 +1,20 @@
 """`/api/v1/faults/pareto/` and `/api/v1/faults/failure-rates/`: the fault statistics of
 the /faults/ page, with the same filters (`date_from`, `date_to`, `category`, `product`,
-`batch` as YYYY-MM). Managers, administrators and agents read; others get 403."""
+`batch` as YYYY-MM); `/api/v1/faults/requests/`: the requests behind one of their numbers,
+as on /faults/requests/. Managers, administrators and agents read; others get 403."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions
+from rest_framework import generics, permissions
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.faults import rules, selectors
 from aftersales.faults.api import serializers as s
-from aftersales.faults.forms import FaultFilterForm
+from aftersales.faults.forms import DrilldownForm, FaultFilterForm
+from aftersales.service.filters import DEFAULT_SORT, SORTS, sort_requests
 
 SCOPE_PARAMETERS = [
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="Default: a year before date_to."),
@@ -96,3 +98,47 @@ class FailureRatesView(APIView):
             "rows": selectors.failure_rates(scope, by_batch=group == "batch"),
         }
         return Response(s.FailureRatesSerializer(body).data)
+
+
+DRILLDOWN_PARAMETERS = [
+    OpenApiParameter("code", OpenApiTypes.INT, description="A fault code's id (`key` of its "
+                     "row in the Pareto by code): the requests with this code."),
+    OpenApiParameter("component", OpenApiTypes.STR, description="A component (`key` of its row "
+                     "in the Pareto by component; given empty: codes without a component)."),
+    OpenApiParameter("part", OpenApiTypes.INT, description="A spare part's id: the failures "
+                     "it was used on."),
+    OpenApiParameter("early", OpenApiTypes.BOOL, description="Without code, component or "
+                     "part: the early failures only."),
+    OpenApiParameter("purchase_unknown", OpenApiTypes.BOOL, description="Without code, "
+                     "component or part: failures of units without a purchase date."),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS),
+                     description=f"Order of the list; default `{DEFAULT_SORT}`."),
+]  # fmt: skip
+
+
+class FaultRequestsView(generics.ListAPIView):
+    """The requests behind one number: a fault code's, a component's, a part's, or else the
+    scope's failures (a model's or batch's with `product` and `batch`)."""
+
+    permission_classes = [permissions.IsAuthenticated, MayReadFaults]
+    serializer_class = s.FaultRequestSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        summary="The requests behind a number of the fault statistics",
+        parameters=[*SCOPE_PARAMETERS, *DRILLDOWN_PARAMETERS],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        form = DrilldownForm(self.request.query_params)
+        if not form.is_valid():
+            raise ValidationError(
+                {
+                    "non_field_errors" if name == "__all__" else name: list(errors)
+                    for name, errors in form.errors.items()
+                }
+            )
+        sort = _choice(self.request, "sort", list(SORTS), DEFAULT_SORT)
+        return sort_requests(selectors.listed(form.requests()), sort)

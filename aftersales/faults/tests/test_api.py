@@ -82,3 +82,50 @@ def test_bad_parameters_are_named(manager, url, query, field):
     response = api(manager).get(f"{BASE}/{url}", query)
     assert response.status_code == 400
     assert field in str(response.json())
+
+
+# --- /api/v1/faults/requests/: the requests behind a number -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("admin_user", 200), ("manager", 200), ("agent", 200), ("dispatcher", 403),
+     ("technician", 403), ("partner", 403), ("customer_user", 403)],
+)  # fmt: skip
+def test_who_may_read_the_requests_behind_a_number(request, who, status):
+    assert api(request.getfixturevalue(who)).get(f"{BASE}/requests/").status_code == status
+
+
+def test_a_codes_requests_are_as_many_as_its_count(manager, field_data,
+                                                  django_assert_max_num_queries):  # fmt: skip
+    client = api(manager)
+    rows = client.get(f"{BASE}/pareto/", PERIOD).json()["rows"]
+    for row in rows:
+        body = client.get(f"{BASE}/requests/", {**PERIOD, "code": row["key"]}).json()
+        assert body["count"] == row["count"] == len(body["results"])
+    e1 = field_data["codes"]["E1"].pk
+    with django_assert_max_num_queries(7):  # token, user, code, count, rows, fault codes
+        body = client.get(f"{BASE}/requests/", {**PERIOD, "code": e1, "sort": "received"}).json()
+    first = body["results"][0]
+    assert first["received_at"].startswith("2026-02-01T10:00")
+    assert (first["sku"], first["fault_codes"], first["fault_cause"]) == ("SKU-A", ["E1", "E3"],
+                                                                          "quality")  # fmt: skip
+    assert first["number"].startswith("SR-") and isinstance(first["id"], int)
+
+
+def test_a_batchs_failures(manager, field_data):
+    query = {**PERIOD, "product": field_data["a"].pk, "batch": "2026-01"}
+    body = api(manager).get(f"{BASE}/requests/", query).json()
+    assert body["count"] == 3  # as failure-rates by batch says
+    assert api(manager).get(f"{BASE}/requests/", {**query, "early": "true"}).json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"code": "999999"}, "code"), ({"sort": "colour"}, "sort"),
+     ({"code": "1", "component": "board"}, "non_field_errors")],
+)  # fmt: skip
+def test_bad_drilldown_parameters_are_named(manager, field_data, query, field):
+    response = api(manager).get(f"{BASE}/requests/", query)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
