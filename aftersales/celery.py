@@ -156,6 +156,13 @@ PERIODIC_JOBS: tuple[ScheduledJob, ...] = (
         "aftersales.inbox.tasks.poll_mailboxes",
         every=datetime.timedelta(seconds=60),
     ),
+    # Monthly quality reports: last month's per center made and mailed once the month is
+    # over (a run that finds them done does nothing), failed mails retried.
+    ScheduledJob(
+        "quality-reports",
+        "aftersales.analytics.tasks.monthly_reports",
+        every=datetime.timedelta(hours=1),
+    ),
     # "The scheduler is alive": core.Heartbeat("scheduler") shows when it last ran.
     ScheduledJob(
         "heartbeat",

@@ -260,12 +260,14 @@ def test_the_schedule_holds_every_periodic_job_by_task_name():
         "heartbeat": "aftersales.core.tasks.heartbeat",
         "send-surveys": "aftersales.followup.tasks.send_due_surveys",
         "poll-mailboxes": "aftersales.inbox.tasks.poll_mailboxes",
+        "quality-reports": "aftersales.analytics.tasks.monthly_reports",
     }
     assert by_name["poll-mailboxes"].every == MINUTE
     assert by_name["send-surveys"].every == 5 * MINUTE
     assert by_name["deliver-due"].every == datetime.timedelta(seconds=30)
     assert by_name["watch-deadlines"].every == MINUTE
     assert by_name["heartbeat"].every == MINUTE
+    assert by_name["quality-reports"].every == datetime.timedelta(hours=1)
     assert (by_name["update-contracts"].at, by_name["update-contracts"].tz) == (
         datetime.time(2, 0),
         "Asia/Shanghai",
