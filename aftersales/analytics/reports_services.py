@@ -167,9 +167,10 @@ def order_report(center: ServiceCenter, month: datetime.date, language: str, *, 
     return report
 
 
-def generate(report_id: int) -> QualityReport | None:
-    """Make a queued report's PDF now; a report not queued (made, being made by another
-    worker, or gone) is left as it is. Safe to call twice."""
+def generate(report_id: int, figures: reports.MonthFigures | None = None):
+    """Make a queued report's PDF now (from `figures` when the caller has them already:
+    one center's month in another language); a report not queued (made, being made by
+    another worker, or gone) is left as it is. Safe to call twice."""
     report = QualityReport.objects.defer("pdf").select_related("center").filter(pk=report_id)
     report = report.first()
     if report is None or report.status != Status.QUEUED:
@@ -178,7 +179,8 @@ def generate(report_id: int) -> QualityReport | None:
     if not mine.filter(status=Status.QUEUED).update(status=Status.RUNNING):
         return report
     try:
-        figures = reports.month_figures(report.center, report.month)
+        if figures is None:
+            figures = reports.month_figures(report.center, report.month)
         generated_at = timezone.now()
         with translation.override(report.language):
             content = reports_pdf.render(figures, generated_at=generated_at)
@@ -256,10 +258,12 @@ def monthly_run(today: datetime.date | None = None) -> dict[str, int]:
     for center in centers:
         people = recipients_for(center, managers)
         languages = {language_for(None)} | {language_for(user) for user in people}
+        figures = None  # the same figures in each language: gathered once
         for language in sorted(languages):
             report = made.get((center.pk, language))
             if not _complete(report, month_over):
-                report = _make_now(center, month, language, report)
+                figures = figures or _figures_or_none(center, month)
+                report = _make_now(center, month, language, figures)
                 made[(center.pk, language)] = report
                 counts["generated" if report.status == Status.DONE else "failed"] += 1
         mails = [
@@ -282,13 +286,23 @@ def monthly_run(today: datetime.date | None = None) -> dict[str, int]:
     return counts
 
 
-def _make_now(center, month, language, report) -> QualityReport:
+def _figures_or_none(center, month) -> reports.MonthFigures | None:
+    """The figures, or None when they fail: `generate` then tries again and records the
+    error on the report, and the other centers still get theirs."""
+    try:
+        return reports.month_figures(center, month)
+    except Exception:  # noqa: BLE001 - see above
+        log.exception("Figures of %s for %s could not be gathered", center.code, month)
+        return None
+
+
+def _make_now(center, month, language, figures) -> QualityReport:
     """Make the report here (the run is a background task already), unless another
     worker is making it right now."""
     report, queued = _queue(center, month, language)
     if not queued:
         return report
-    return generate(report.pk) or report
+    return generate(report.pk, figures) or report
 
 
 # --- Mailing ---------------------------------------------------------------------------------

@@ -200,3 +200,18 @@ def test_a_report_that_cannot_be_made_is_marked_failed_and_made_on_the_next_run(
     run(FIRST_OF_DECEMBER + datetime.timedelta(hours=1))
     assert set(QualityReport.objects.values_list("status", flat=True)) == {"done"}
     assert len(mail.outbox) == 5
+
+
+def test_a_centers_figures_are_gathered_once_for_all_its_languages(readers, monkeypatch):
+    from aftersales.analytics import reports
+
+    real, centers = reports.month_figures, []
+
+    def counting(center, month):
+        centers.append(center.code)
+        return real(center, month)
+
+    monkeypatch.setattr(reports, "month_figures", counting)
+    run()
+    assert sorted(centers) == ["SC-OWN", "SC-PARTNER"]  # two languages each, one reading
+    assert QualityReport.objects.filter(status="done").count() == 4
