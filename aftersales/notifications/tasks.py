@@ -22,3 +22,11 @@ def deliver_message(message_id: int) -> str | None:
 def deliver_due(limit: int = 100) -> dict[str, int]:
     """Deliver every due message (up to `limit` per run)."""
     return services.deliver_due(limit=limit)
+
+
+@shared_task(ignore_result=True)
+def deliver_queued() -> int:
+    """Send what this web process's requests queued, in batches (see `deliverer`)."""
+    from aftersales.notifications import deliverer
+
+    return deliverer.drain()
