@@ -118,16 +118,21 @@ def test_export_to_csv_and_excel(client, manager, field_data):
 
 
 @pytest.mark.parametrize(
-    "query",
-    [{"code": "999999"}, {"component": "board", "part": "1"}, {"batch": "March"},
-     {"early": "1", "component": "board"}],
+    ("query", "said"),
+    [({"code": "999999"}, "Select a valid choice"),
+     ({"component": "board", "code": "E1"}, "Open one number"),
+     ({"batch": "March"}, "Enter the month as YYYY-MM"),
+     ({"early": "1", "component": "board"}, "go with a model"),
+     ({"purchase_unknown": "1", "batch": "2026-01"}, "leave it out here")],
 )  # fmt: skip
-def test_parameters_that_name_no_number_list_nothing(client, manager, field_data, query):
+def test_parameters_that_name_no_number_list_nothing(client, manager, field_data, query, said):
+    if query.get("code") == "E1":
+        query = {**query, "code": field_data["codes"]["E1"].pk}
     client.force_login(manager)
     response = client.get(URL, {**PERIOD, **query})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "do not name a number" in body and _rows(body) == []
+    assert "do not name a number" in body and said in body and _rows(body) == []
 
 
 @pytest.mark.parametrize(
