@@ -74,11 +74,16 @@ class DrilldownForm(FaultFilterForm):
     `product` (and `batch`) narrow the scope; `early` keeps the early failures only,
     `purchase_unknown` the failures of units without a purchase date (their batch row)."""
 
-    code = forms.ModelChoiceField(FaultCode.objects.all(), required=False)
-    component = forms.CharField(required=False, max_length=100)
-    part = forms.ModelChoiceField(SparePart.objects.all(), required=False)
-    early = forms.BooleanField(required=False)
-    purchase_unknown = forms.BooleanField(required=False)
+    code = forms.ModelChoiceField(FaultCode.objects.all(), label=_("Fault code"), required=False)
+    component = forms.CharField(
+        label=_("Component"),
+        required=False,
+        max_length=100,
+        strip=False,  # as stored
+    )
+    part = forms.ModelChoiceField(SparePart.objects.all(), label=_("Part"), required=False)
+    early = forms.BooleanField(label=_("Early failures only"), required=False)
+    purchase_unknown = forms.BooleanField(label=_("Purchase date unknown"), required=False)
 
     def clean(self):
         values = super().clean()

@@ -119,7 +119,7 @@ def test_export_to_csv_and_excel(client, manager, field_data):
 
 @pytest.mark.parametrize(
     ("query", "said"),
-    [({"code": "999999"}, "Select a valid choice"),
+    [({"code": "999999"}, "Fault code: Select a valid choice"),
      ({"component": "board", "code": "E1"}, "Open one number"),
      ({"batch": "March"}, "Enter the month as YYYY-MM"),
      ({"early": "1", "component": "board"}, "go with a model"),
