@@ -43,15 +43,32 @@ def _next_from_row(name: str) -> int:
         return Counter.objects.values_list("value", flat=True).get(name=name)
 
 
+# Sequences this process has seen committed. Taking a value of one of them needs no
+# savepoint: on the hot path of every request creation that is two round trips fewer.
+# Only committed ones count: a sequence created in a transaction that rolled back is gone.
+_known: set[str] = set()
+
+
 def _next_from_sequence(name: str) -> int:
     sequence = sequence_name(name)
+    if sequence in _known:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT nextval(%s)", [sequence])
+                return cursor.fetchone()[0]
+        except ProgrammingError:
+            # Dropped behind our back: this transaction is lost, the next one makes it anew.
+            _known.discard(sequence)
+            raise
     for _attempt in range(3):
         try:
             # A savepoint, so that a sequence not made yet does not spoil the caller's
             # transaction.
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT nextval(%s)", [sequence])
-                return cursor.fetchone()[0]
+                value = cursor.fetchone()[0]
+            transaction.on_commit(lambda: _known.add(sequence))
+            return value
         except ProgrammingError:
             _create_sequence(name, sequence)
     raise RuntimeError(f"Could not take a value of counter {name}.")

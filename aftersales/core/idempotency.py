@@ -5,7 +5,8 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import Conflict
@@ -31,12 +32,8 @@ def run_once(
     """
     digest = fingerprint(payload)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    user=user, scope=scope, key=key, request_hash=digest
-                )
-        except IntegrityError:
+        record_id = _claim_key(user, scope, key, digest)
+        if record_id is None:
             record = IdempotencyKey.objects.get(user=user, scope=scope, key=key)
             if record.request_hash != digest:
                 raise Conflict(
@@ -45,6 +42,30 @@ def run_once(
                 ) from None
             return load(record.object_id), False
         obj = create()
-        record.object_id = str(obj.pk)
-        record.save(update_fields=["object_id"])
+        IdempotencyKey.objects.filter(pk=record_id).update(object_id=str(obj.pk))
         return obj, True
+
+
+def _claim_key(user, scope: str, key: str, digest: str) -> int | None:
+    """Insert the key's row; its id, or None when the key is taken (by a committed attempt,
+    or by one still running, whose end the INSERT waits for).
+
+    `ON CONFLICT DO NOTHING` (PostgreSQL, SQLite) tells a taken key without an error, so
+    no savepoint is needed around the INSERT to keep the transaction usable: two round
+    trips fewer than catching the IntegrityError of a plain INSERT.
+    """
+    quote = connection.ops.quote_name
+    meta = IdempotencyKey._meta
+    columns = ", ".join(
+        quote(meta.get_field(name).column)
+        for name in ("user", "scope", "key", "request_hash", "object_id", "created_at")
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, '', %s) "
+            f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}",
+            [user.pk, scope, key, digest, now],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

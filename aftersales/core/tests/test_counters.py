@@ -76,3 +76,35 @@ def test_racing_takers_never_get_the_same_value():
     assert not [r for r in results if isinstance(r, BaseException)]
     values = sorted(v for batch in results for v in batch)
     assert values == list(range(1, 101))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="sequences are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_sequence_is_used_without_a_savepoint():
+    from django.test.utils import CaptureQueriesContext
+
+    name = fresh("SEEN")
+    with transaction.atomic():
+        assert next_value(name) == 1  # made here, in a savepoint
+
+    # when the next value is taken in another transaction
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        value = next_value(name)
+
+    # then it is the next one, taken with one statement
+    assert value == 2
+    assert [q["sql"] for q in queries if "nextval" in q["sql"] or "SAVEPOINT" in q["sql"]] == [
+        f"SELECT nextval('counter_{name.lower().replace('-', '_')}')"
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="sequences are PostgreSQL's")
+def test_a_sequence_made_by_a_rolled_back_transaction_is_made_again(db):
+    # given a sequence whose creation was rolled back (the test's own transaction here)
+    name = fresh("GONE")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        next_value(name)
+        raise RuntimeError("the save failed")
+
+    # when / then the next value makes it again instead of failing
+    assert next_value(name) == 1
