@@ -153,6 +153,8 @@ def create_request(
     request.save()
     if fault_codes:
         request.fault_codes.set(fault_codes)
+    else:
+        _known_empty(request, "fault_codes")
     _event(
         request,
         EventKind.CREATED,
@@ -172,6 +174,18 @@ def create_request(
         dedupe_key=f"received:{request.pk}",
     )
     return request
+
+
+def _known_empty(request: ServiceRequest, relation: str) -> None:
+    """A new request's many-to-many relation that was given nothing is empty: remember it
+    as if prefetched, so that showing the request (the API's answer) does not ask."""
+    manager = getattr(request, relation)
+    empty = manager.none()
+    empty._result_cache, empty._prefetch_done = [], True
+    request._prefetched_objects_cache = {
+        **getattr(request, "_prefetched_objects_cache", {}),
+        manager.prefetch_cache_name: empty,
+    }
 
 
 def _local(moment) -> str:

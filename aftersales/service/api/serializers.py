@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 from aftersales.accounts.models import Team, User
 from aftersales.accounts.roles import Role
@@ -32,7 +34,8 @@ class VisibleCustomerField(serializers.PrimaryKeyRelatedField):
 
 class VisibleUnitField(serializers.PrimaryKeyRelatedField):
     def __init__(self, **kwargs):
-        super().__init__(queryset=Unit.objects.select_related("customer"), **kwargs)
+        # The product too: the warranty decision of a new request reads it.
+        super().__init__(queryset=Unit.objects.select_related("customer", "product"), **kwargs)
 
     def get_queryset(self):
         return access.visible_units(_user(self.root), super().get_queryset())
@@ -117,6 +120,30 @@ class TicketSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_assignee_name(self, ticket) -> str | None:
         return str(ticket.assignee) if ticket.assignee_id else None
+
+    def to_representation(self, instance):
+        """The same as DRF's, with one set of bound fields for the whole process.
+
+        DRF copies and binds every field anew for each serializer (each response, each
+        ticket of a list): most of the time of writing a ticket. These fields are all
+        read-only and keep nothing between calls, so they are bound once, to a serializer
+        without context, and reused. Keep it that way: a field that reads `context` (the
+        request) does not belong here.
+        """
+        cls = type(self)
+        fields = cls.__dict__.get("_shared_fields")
+        if fields is None:
+            fields = list(cls(context={})._readable_fields)
+            cls._shared_fields = fields
+        data = {}
+        for field in fields:
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            empty = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            data[field.field_name] = None if empty is None else field.to_representation(attribute)
+        return data
 
 
 class TicketFieldsMixin(serializers.Serializer):
