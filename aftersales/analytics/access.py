@@ -44,9 +44,11 @@ def own_scope(user) -> dict | None:
 
 def restrict(user, flt: KpiFilter) -> KpiFilter:
     """The filter limited to what `user` may see (the back office: unchanged scope)."""
-    flt = flt.with_(base=visible_requests(user))
     if user.is_back_office:
-        return flt
+        # They see every request: no base, so that figures over visits, surveys and
+        # complaints need not ask which requests are theirs (`KpiFilter.of_requests`).
+        return flt.with_(base=None)
+    flt = flt.with_(base=visible_requests(user))
     scope = {"team": None, "center": None, "technician": None, "center_kind": ""}
     scope.update(own_scope(user) or {"center": -1})
     return flt.with_(**scope)

@@ -3,10 +3,14 @@
 Each is a fixed number of grouped queries (per dimension or per center, never per request).
 """
 
+from collections import Counter
+
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
+from aftersales.accounts.models import Team
 from aftersales.analytics import kpis
+from aftersales.catalog.models import Category, Product
 from aftersales.field.models import ServiceCenter, Technician
 from aftersales.followup.models import Survey
 from aftersales.service.models import ServiceRequest
@@ -14,15 +18,38 @@ from aftersales.sla.models import TIER_LABELS
 
 TRUNC = {"week": TruncWeek, "month": TruncMonth}
 
-# dimension → (field of ServiceRequest to group by, field naming the group)
+# dimension → the field of ServiceRequest read for it. The technician and the category
+# are found from the assignee and the model in Python (`_regroup`): joining users,
+# technicians, products and categories to every request of the period cost more than
+# the rest of the reading.
 DIMENSIONS = {
-    "center": ("service_center_id", "service_center__name"),
-    "team": ("team_id", "team__name"),
-    "technician": ("assignee__technician__id", None),
-    "category": ("unit__product__category_id", "unit__product__category__name"),
-    "channel": ("channel", None),
-    "city_tier": ("sla__tier", None),
+    "center": "service_center_id",
+    "team": "team_id",
+    "technician": "assignee_id",
+    "category": "unit__product_id",
+    "channel": "channel",
+    "city_tier": "sla__tier",
 }
+
+
+def _groups(dimension: str) -> dict | None:
+    """Value read → group, where they differ (assignee → technician, model → category;
+    requests assigned to someone who is not a technician are in no technician's group)."""
+    if dimension == "technician":
+        return dict(Technician.objects.values_list("user_id", "pk"))
+    if dimension == "category":
+        return dict(Product.objects.values_list("pk", "category_id"))
+    return None
+
+
+def _regroup(groups: dict | None, counted: Counter) -> Counter:
+    if groups is None:
+        return counted
+    regrouped = Counter()
+    for value, n in counted.items():
+        regrouped[groups.get(value)] += n
+    return regrouped
+
 
 # The filter parameter that selects one group of a breakdown.
 FILTER_PARAM = {
@@ -34,11 +61,20 @@ FILTER_PARAM = {
     "city_tier": "city_tier",
 }
 
-# Groups named by a code rather than a row: the code's label.
-CODE_LABELS = {
-    "channel": lambda: dict(ServiceRequest._meta.get_field("channel").choices),
-    "city_tier": lambda: TIER_LABELS,
-}
+
+def _labels(dimension: str, values: set) -> dict:
+    """What each group is called (one small query for those named by a row)."""
+    if dimension == "channel":
+        return dict(ServiceRequest._meta.get_field("channel").choices)
+    if dimension == "city_tier":
+        return dict(TIER_LABELS)
+    values = values - {None}
+    if dimension == "technician":
+        found = Technician.objects.filter(pk__in=values).select_related("user")
+        return {t.pk: str(t.user) for t in found}
+    model = {"center": ServiceCenter, "team": Team, "category": Category}[dimension]
+    return dict(model.objects.filter(pk__in=values).values_list("pk", "name"))
+
 
 # What the comparison table shows per center and for own / partner centers together.
 COMPARED = (
@@ -85,57 +121,102 @@ def _day(value):
     return value.date() if hasattr(value, "date") else value
 
 
+TOP_TECHNICIANS = 10  # the dashboard's technician breakdown; scorecards show every one
+DASHBOARD_BREAKDOWNS = {
+    "center": None,
+    "team": None,
+    "technician": TOP_TECHNICIANS,
+    "category": None,
+    "channel": None,
+    "city_tier": None,
+}
+
+
+def dashboard_figures(flt: kpis.KpiFilter, names, period: str) -> tuple:
+    """Everything the dashboard shows: the KPIs named, the trend, the breakdowns."""
+    return (
+        kpis.compute_all(flt, names),
+        trend(flt, period),
+        breakdowns(flt, DASHBOARD_BREAKDOWNS),
+    )
+
+
+def dashboard_params(names, period: str) -> tuple:
+    """What besides the filter decides the dashboard's figures (their key in the cache)."""
+    return (tuple(names), period)
+
+
 def breakdown(flt: kpis.KpiFilter, dimension: str, limit: int | None = None) -> list[dict]:
-    """Per center, team, technician, category, channel or city tier, the same figures as
-    the tiles (3 queries, 4 for technicians): requests opened, resolved in time (of those
-    resolved in the period), satisfied (CSAT 4–5); the `limit` groups with most requests
-    opened first.
+    """One dimension of `breakdowns`."""
+    return breakdowns(flt, {dimension: limit})[dimension]
+
+
+def breakdowns(flt: kpis.KpiFilter, dimensions: dict) -> dict[str, list[dict]]:
+    """Per center, team, technician, category, channel or city tier (the keys of
+    `dimensions`, each with a limit or None), the same figures as the tiles: requests
+    opened, resolved in time (of those resolved in the period), satisfied (CSAT 4–5); the
+    `limit` groups with most requests opened first.
+
+    Three narrow reads (the requests received, those resolved, the surveys answered: their
+    group keys only) counted in Python for every dimension at once, plus the names of the
+    groups: grouping in the database took three scans of the period per dimension.
 
     A technician's requests here are those assigned to them (the technician filter the
     rows link to also counts visits they made on others' requests)."""
-    key, name = DIMENSIONS[dimension]
-    fields = [key] + ([name] if name else [])
+    names = list(dimensions)
+    keys = [DIMENSIONS[name] for name in names]
+    opened = [Counter() for _ in names]
+    decided, met = [Counter() for _ in names], [Counter() for _ in names]
+    answered, happy = [Counter() for _ in names], [Counter() for _ in names]
     received = flt.in_period(flt.requests(), "received_at").order_by()
-    opened = {row[key]: row for row in received.values(*fields).annotate(opened=Count("pk"))}
+    for row in received.values_list(*keys).iterator(chunk_size=5000):
+        for i, value in enumerate(row):
+            opened[i][value] += 1
     resolved = flt.in_period(flt.requests(), "resolved_at").order_by()
-    in_time = {
-        row[key]: row
-        for row in resolved.values(*fields).annotate(
-            decided=Count("pk", filter=Q(resolution_met__isnull=False)),
-            met=Count("pk", filter=Q(resolution_met=True)),
-        )
-    }
+    for *row, in_time in resolved.values_list(*keys, "resolution_met").iterator(chunk_size=5000):
+        if in_time is None:
+            continue
+        for i, value in enumerate(row):
+            decided[i][value] += 1
+            met[i][value] += in_time
     surveys = (
-        flt.in_period(Survey.objects.filter(csat__isnull=False), "answered_at")
-        .filter(request__in=flt.requests().values("pk"))
+        flt.of_requests(flt.in_period(Survey.objects.filter(csat__isnull=False), "answered_at"))
         .order_by()
-        .values(f"request__{key}")
-        .annotate(n=Count("pk"), happy=Count("pk", filter=Q(csat__gte=4)))
+        .values_list(*(f"request__{key}" for key in keys), "csat")
     )
-    happy = {row[f"request__{key}"]: row for row in surveys}
-    labels = CODE_LABELS[dimension]() if dimension in CODE_LABELS else {}
-    if dimension == "technician":  # one more query: their names
-        found = Technician.objects.filter(pk__in={*opened, *in_time, *happy} - {None})
-        labels = {t.pk: str(t.user) for t in found.select_related("user")}
-    result = []
-    for value in {*opened, *in_time, *happy}:
-        if dimension == "technician" and value is None:
-            continue  # requests nobody, or an agent, is assigned to: not a technician's
-        row = opened.get(value) or in_time.get(value) or {}
-        label = row.get(name) if name else labels.get(value, value)
-        met, answered = in_time.get(value), happy.get(value)
-        result.append(
+    for *row, score in surveys.iterator(chunk_size=5000):
+        for i, value in enumerate(row):
+            answered[i][value] += 1
+            happy[i][value] += score >= 4
+    result = {}
+    for i, name in enumerate(names):
+        groups = _groups(name)
+        opened[i], decided[i], met[i], answered[i], happy[i] = (
+            _regroup(groups, counts[i]) for counts in (opened, decided, met, answered, happy)
+        )
+        seen = {*opened[i], *decided[i], *answered[i]}
+        if name == "technician":
+            seen.discard(None)  # requests nobody, or an agent, is assigned to
+        labels = _labels(name, seen)
+        rows = [
             {
                 "value": value,
-                "param": FILTER_PARAM[dimension],
-                "label": label or "—",
-                "opened": (opened.get(value) or {}).get("opened", 0),
-                "in_time": kpis._share(met["met"], met["decided"]) if met else None,
-                "satisfied": kpis._share(answered["happy"], answered["n"]) if answered else None,
+                "param": FILTER_PARAM[name],
+                "label": labels.get(value, value) or "—",
+                "opened": opened[i][value],
+                "in_time": kpis._share(met[i][value], decided[i][value])
+                if decided[i][value]
+                else None,
+                "satisfied": kpis._share(happy[i][value], answered[i][value])
+                if answered[i][value]
+                else None,
             }
-        )
-    result.sort(key=lambda r: (-r["opened"], str(r["label"])))
-    return result[:limit] if limit else result
+            for value in seen
+        ]
+        rows.sort(key=lambda r: (-r["opened"], str(r["label"])))
+        limit = dimensions[name]
+        result[name] = rows[:limit] if limit else rows
+    return result
 
 
 def comparison(flt: kpis.KpiFilter, names=COMPARED) -> dict:
