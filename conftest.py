@@ -38,6 +38,14 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _quality_figures_computed_live(settings):
+    """The quality pages keep their figures for minutes (analytics.figures_cache); a test
+    that changes data between two page loads would read the first; the tests of the
+    cache itself switch it on."""
+    settings.ANALYTICS_FIGURES_SECONDS = 0
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _english_by_default():
     """Tests read English messages unless they ask for Chinese (Accept-Language: zh-hans),

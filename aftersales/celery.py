@@ -163,6 +163,13 @@ PERIODIC_JOBS: tuple[ScheduledJob, ...] = (
         "aftersales.analytics.tasks.monthly_reports",
         every=datetime.timedelta(hours=1),
     ),
+    # The quality dashboard's first view computed ahead (kept ANALYTICS_FIGURES_SECONDS,
+    # 300 by default: recomputed a little more often than that).
+    ScheduledJob(
+        "warm-quality-figures",
+        "aftersales.analytics.tasks.warm_figures",
+        every=datetime.timedelta(seconds=240),
+    ),
     # "The scheduler is alive": core.Heartbeat("scheduler") shows when it last ran.
     ScheduledJob(
         "heartbeat",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from aftersales.analytics import access, kpis, selectors
+from aftersales.analytics import access, figures_cache, kpis, selectors
 from aftersales.analytics.forms import KpiFilterForm
 from aftersales.core.decorators import allowed_if
 from aftersales.core.exports import table_response
@@ -22,7 +22,6 @@ from aftersales.service.filters import DEFAULT_SORT, SORTS, sort_requests
 
 NAV = "quality"
 PAGE_SIZE = 50
-TOP_TECHNICIANS = 10  # the dashboard's technician breakdown; scorecards show every one
 FILTER_KEYS = (
     "start", "end", "team", "center", "center_kind", "technician", "category", "product",
     "channel", "city_tier",
@@ -44,11 +43,25 @@ def _filter_query(flt: kpis.KpiFilter) -> str:
     return urlencode({k: v for k, v in values.items() if v})
 
 
-def _tiles(user, flt: kpis.KpiFilter) -> list[dict]:
+def _kept(request, kind: str, flt: kpis.KpiFilter, compute, params: tuple = ()):
+    """The page's figures from the cache or computed now (`figures_cache`), with the
+    context that says when they were computed and offers to compute them again."""
+    value, computed_at = figures_cache.kept(
+        kind, flt, compute, user=request.user, params=params, refresh="refresh" in request.GET
+    )
+    again = request.GET.copy()
+    again["refresh"] = "1"
+    return value, {
+        "computed_at": computed_at,
+        "refresh_url": f"{request.path}?{again.urlencode()}",
+    }
+
+
+def _tiles(flt: kpis.KpiFilter, values: dict) -> list[dict]:
     query = _filter_query(flt)
     base = reverse("analytics:requests")
     tiles = []
-    for name, kpi in kpis.compute_all(flt, access.kpi_names(user, kpis.KPIS)).items():
+    for name, kpi in values.items():
         definition = kpis.KPIS[name]
         tiles.append(
             {
@@ -107,12 +120,32 @@ def _chart(rows: list[dict], flt: kpis.KpiFilter, period: str) -> dict:
     return {"bars": bars, "width": 20 + len(rows) * (2 * bar + 8), "height": height, "bar": bar}
 
 
+def _titled(breakdowns: dict) -> list[tuple[str, list[dict]]]:
+    titles = {
+        "center": _("By service center"),
+        "team": _("By team"),
+        "technician": _("By technician (the %(n)s with most requests)")
+        % {"n": selectors.TOP_TECHNICIANS},
+        "category": _("By product category"),
+        "channel": _("By channel"),
+        "city_tier": _("By city tier"),
+    }
+    return [(titles[name], rows) for name, rows in breakdowns.items()]
+
+
 @dashboard_required
 @require_GET
 def dashboard(request):
     form = KpiFilterForm(request.GET or None)
     flt = access.restrict(request.user, form.to_filter())
-    trend = selectors.trend(flt, form.trend_period)
+    names, period = access.kpi_names(request.user, kpis.KPIS), form.trend_period
+    (values, trend, breakdowns), freshness = _kept(
+        request,
+        "dashboard",
+        flt,
+        lambda: selectors.dashboard_figures(flt, names, period),
+        params=selectors.dashboard_params(names, period),
+    )
     return render(
         request,
         "analytics/dashboard.html",
@@ -120,22 +153,13 @@ def dashboard(request):
             "nav": NAV,
             "form": form.shown(flt),
             "flt": flt,
-            "tiles": _tiles(request.user, flt),
+            "tiles": _tiles(flt, values),
             "trend": trend,
-            "chart": _chart(trend, flt, form.trend_period),
-            "breakdowns": [
-                (_("By service center"), selectors.breakdown(flt, "center")),
-                (_("By team"), selectors.breakdown(flt, "team")),
-                (
-                    _("By technician (the %(n)s with most requests)") % {"n": TOP_TECHNICIANS},
-                    selectors.breakdown(flt, "technician", limit=TOP_TECHNICIANS),
-                ),
-                (_("By product category"), selectors.breakdown(flt, "category")),
-                (_("By channel"), selectors.breakdown(flt, "channel")),
-                (_("By city tier"), selectors.breakdown(flt, "city_tier")),
-            ],
+            "chart": _chart(trend, flt, period),
+            "breakdowns": _titled(breakdowns),
             "query": _filter_query(flt),
             "requests_url": reverse("analytics:requests"),
+            **freshness,
         },
     )
 
@@ -150,6 +174,21 @@ def scorecard(request):
     flt = access.restrict(user, form.to_filter())
     if not scoped and not (flt.center or flt.technician):
         return redirect("analytics:dashboard")
+    names, period = access.kpi_names(user, kpis.KPIS), form.trend_period
+    # the back office compares a center's technicians (partners: their own center's
+    # figures only, see access)
+    per_technician = user.is_back_office and flt.center and not flt.technician
+    (values, trend, technicians), freshness = _kept(
+        request,
+        "scorecard",
+        flt,
+        lambda: (
+            kpis.compute_all(flt, names),
+            selectors.trend(flt, period),
+            selectors.technicians_of_center(flt, flt.center) if per_technician else None,
+        ),
+        params=(tuple(names), period, bool(per_technician)),
+    )
     return render(
         request,
         "analytics/scorecard.html",
@@ -158,15 +197,10 @@ def scorecard(request):
             "form": form.shown(flt),
             "flt": flt,
             "scoped": scoped,
-            "tiles": _tiles(user, flt),
-            "chart": _chart(selectors.trend(flt, form.trend_period), flt, form.trend_period),
-            # the back office compares a center's technicians (partners: their own center's
-            # figures only, see access)
-            "technicians": (
-                selectors.technicians_of_center(flt, flt.center)
-                if user.is_back_office and flt.center and not flt.technician
-                else None
-            ),
+            "tiles": _tiles(flt, values),
+            "chart": _chart(trend, flt, period),
+            "technicians": technicians,
+            **freshness,
             "technician_labels": [kpis.KPIS[n].label for n in selectors.PER_TECHNICIAN],
             "query": _filter_query(flt.with_(center=None)),
         },
@@ -179,7 +213,9 @@ def partners(request):
     form = KpiFilterForm(request.GET or None)
     flt = access.restrict(request.user, form.to_filter())
     names = access.kpi_names(request.user, selectors.COMPARED)
-    table = selectors.comparison(flt, names)
+    table, freshness = _kept(
+        request, "partners", flt, lambda: selectors.comparison(flt, names), params=tuple(names)
+    )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         headers = [_("Service center"), _("Kind"), *(str(kpis.KPIS[n].label) for n in names)]
@@ -203,6 +239,7 @@ def partners(request):
             "labels": [kpis.KPIS[n].label for n in names],
             "units": [kpis.KPIS[n].unit for n in names],
             "query": _filter_query(flt),
+            **freshness,
         },
     )
 

@@ -261,6 +261,7 @@ def test_the_schedule_holds_every_periodic_job_by_task_name():
         "send-surveys": "aftersales.followup.tasks.send_due_surveys",
         "poll-mailboxes": "aftersales.inbox.tasks.poll_mailboxes",
         "quality-reports": "aftersales.analytics.tasks.monthly_reports",
+        "warm-quality-figures": "aftersales.analytics.tasks.warm_figures",
     }
     assert by_name["poll-mailboxes"].every == MINUTE
     assert by_name["send-surveys"].every == 5 * MINUTE
@@ -268,6 +269,7 @@ def test_the_schedule_holds_every_periodic_job_by_task_name():
     assert by_name["watch-deadlines"].every == MINUTE
     assert by_name["heartbeat"].every == MINUTE
     assert by_name["quality-reports"].every == datetime.timedelta(hours=1)
+    assert by_name["warm-quality-figures"].every == 4 * MINUTE
     assert (by_name["update-contracts"].at, by_name["update-contracts"].tz) == (
         datetime.time(2, 0),
         "Asia/Shanghai",
