@@ -40,6 +40,7 @@ from aftersales.service.api.serializers import (
     TicketUpdateSerializer,
     TimelineEventSerializer,
     TransitionSerializer,
+    lean_ticket_input,
 )
 from aftersales.service.choices import Visibility
 from aftersales.service.filters import DEFAULT_SORT, SORTS, ServiceRequestFilter, sort_requests
@@ -201,7 +202,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             data["customer"] = request.user.customer_id
 
         def make():
-            fields = self._input(TicketCreateSerializer, data)
+            fields = lean_ticket_input(data, request.user)
+            if fields is None:
+                fields = self._input(TicketCreateSerializer, data)
             return services.create_request(actor=request.user, **fields)
 
         key = request.headers.get("Idempotency-Key", "").strip()
