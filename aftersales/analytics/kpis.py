@@ -32,8 +32,10 @@ in one query and interpolated the same way.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -54,7 +56,6 @@ from django.db.models import (
     Value,
 )
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.analytics import costs
@@ -218,6 +219,18 @@ def duration_percentiles(
 ) -> list:
     """Percentiles of `end - start` in hours over the rows of `qs` where both are set;
     `end` is a field name or one moment (e.g. the ages of a backlog)."""
+    found = duration_percentiles_by(qs, start, end, None, fractions)
+    return found.get(None) or [None] * len(fractions)
+
+
+def duration_percentiles_by(
+    qs: QuerySet,
+    start: str,
+    end: str | datetime.datetime,
+    field: str | None,
+    fractions=(0.5, 0.9),
+) -> dict:
+    """`duration_percentiles` per value of `field` (None: all rows together, key None)."""
     fixed = isinstance(end, datetime.datetime)
     qs = qs.filter(**{f"{start}__isnull": False}).order_by()
     if not fixed:
@@ -225,21 +238,34 @@ def duration_percentiles(
     if connection.vendor == "postgresql":
         upper = Value(end, output_field=DateTimeField()) if fixed else F(end)
         span = ExpressionWrapper(upper - F(start), output_field=DurationField())
-        inner, params = qs.annotate(seconds=_Epoch(span)).values("seconds").query.sql_with_params()
+        columns = ["seconds"] + (["grp"] if field else [])
+        qs = qs.annotate(seconds=_Epoch(span), **({"grp": F(field)} if field else {}))
+        inner, params = qs.values(*columns).query.sql_with_params()
         sql = ", ".join(
             f"percentile_cont({float(f)}) WITHIN GROUP (ORDER BY seconds)" for f in fractions
         )
+        group = " GROUP BY grp" if field else ""
+        select = f"SELECT {'grp' if field else 'NULL'}, {sql} FROM ({inner}) AS durations{group}"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {sql} FROM ({inner}) AS durations", params)
-            seconds = list(cursor.fetchone())
+            cursor.execute(select, params)
+            rows = {row[0]: list(row[1:]) for row in cursor.fetchall()}
     else:  # SQLite: read the durations, interpolate as percentile_cont does
-        if fixed:
-            pairs = ((a, end) for a in qs.values_list(start, flat=True).iterator())
-        else:
-            pairs = qs.values_list(start, end).iterator()
-        ordered = sorted((b - a).total_seconds() for a, b in pairs)
-        seconds = [_interpolate(ordered, f) for f in fractions]
-    return [None if s is None else _one(s / HOUR) for s in seconds]
+        names = [field] if field else []
+        names += [start] if fixed else [start, end]
+        spans: dict = {}
+        for row in qs.values_list(*names).iterator():
+            group, rest = (row[0], row[1:]) if field else (None, row)
+            begin, finish = (rest[0], end) if fixed else rest
+            spans.setdefault(group, []).append((finish - begin).total_seconds())
+        rows = {
+            group: [_interpolate(sorted(values), f) for f in fractions]
+            for group, values in spans.items()
+        }
+    return {
+        group: [None if s is None else _one(s / HOUR) for s in seconds]
+        for group, seconds in rows.items()
+        if field or any(s is not None for s in seconds)
+    }
 
 
 # --- The KPIs --------------------------------------------------------------------------------
@@ -316,81 +342,165 @@ def _surveys(flt: KpiFilter) -> QuerySet:
     return flt.of_requests(flt.in_period(Survey.objects.all(), "answered_at"))
 
 
-def _complaints(flt: KpiFilter) -> QuerySet:
+def _complaint_parts(flt: KpiFilter) -> list[tuple[QuerySet, str]]:
+    """The complaints in the period about the filter's requests: those about a request
+    of it, and those about none made by a request of it; each with the request it counts
+    for."""
     complaints = flt.in_period(Complaint.objects.all(), "created_at")
-    return flt.of_requests(complaints, "about_request") | flt.of_requests(
-        complaints.filter(about_request__isnull=True)
+    return [
+        (flt.of_requests(complaints, "about_request"), "about_request"),
+        (flt.of_requests(complaints.filter(about_request__isnull=True)), "request"),
+    ]
+
+
+def _complaints(flt: KpiFilter) -> QuerySet:
+    (about, _field), (own, _field) = _complaint_parts(flt)
+    return about | own
+
+
+# --- Readings shared by several KPIs ----------------------------------------------------
+#
+# A family reads one set of rows once for every KPI that needs it, optionally grouped by a
+# field of ServiceRequest (the comparison of centers reads each family once for all
+# centers): `family(flt, field)` → {group value (None when not grouped): reading}.
+
+EVER_RESOLVED = Q(resolved_at__isnull=False) | Q(reopen_count__gt=0)
+RECEIVED = {
+    "n": Count("pk"),
+    "answered": Count("pk", filter=Q(first_response_at__isnull=False)),
+    "response_n": Count("pk", filter=Q(response_met__isnull=False)),
+    "response_met": Count("pk", filter=Q(response_met=True)),
+    "onsite_n": Count("pk", filter=Q(onsite_met__isnull=False)),
+    "onsite_met": Count("pk", filter=Q(onsite_met=True)),
+    "ever_resolved": Count("pk", filter=EVER_RESOLVED),
+    "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
+    "not_complaints": Count("pk", filter=~Q(kind=Kind.COMPLAINT)),
+}
+RESOLVED = {
+    "n": Count("pk"),
+    "resolution_n": Count("pk", filter=Q(resolution_met__isnull=False)),
+    "resolution_met": Count("pk", filter=Q(resolution_met=True)),
+}
+SURVEYS = {
+    "csat_n": Count("pk", filter=Q(csat__isnull=False)),
+    "csat_mean": Avg("csat"),
+    "happy": Count("pk", filter=Q(csat__gte=4)),
+    "nps_n": Count("pk", filter=Q(nps__isnull=False)),
+    "promoters": Count("pk", filter=Q(nps__gte=9)),
+    "detractors": Count("pk", filter=Q(nps__lte=6)),
+}
+FTF = {"n": Count("pk"), "fixed": Count("pk", filter=Q(first_time_fix=True))}
+
+
+def _zeros(aggregates: dict) -> dict:
+    return {key: None if isinstance(agg, Avg) else 0 for key, agg in aggregates.items()}
+
+
+def _aggregated(qs: QuerySet, field: str | None, aggregates: dict) -> dict:
+    if field is None:
+        return {None: qs.aggregate(**aggregates)}
+    rows = qs.order_by().values(field).annotate(**aggregates)
+    return {row.pop(field): row for row in rows}
+
+
+def _via(prefix: str, field: str | None) -> str | None:
+    return None if field is None else f"{prefix}__{field}"
+
+
+def _repeats(flt: KpiFilter, field: str | None) -> dict:
+    # Counted here rather than by the database: an aggregate with two conditions on the
+    # subquery ran the subquery twice per repair. Same rule as `_came_back_within`.
+    result: dict = {}
+    pairs = (
+        _repairs_resolved(flt)
+        .annotate(next_same_fault=_next_same_fault())
+        .values_list(field or "kind", "resolved_at", "next_same_fault")
     )
+    for group, resolved_at, came_back in pairs.iterator(chunk_size=5000):
+        row = result.setdefault(group if field else None, _zeros(REPEATS))
+        row["n"] += 1
+        if came_back is not None:
+            row["repeat_30"] += came_back - resolved_at <= datetime.timedelta(days=30)
+            row["repeat_90"] += came_back - resolved_at <= datetime.timedelta(days=90)
+    return result
+
+
+REPEATS = {"n": None, "repeat_30": None, "repeat_90": None}  # keys of `_repeats`' rows
+
+
+def _complaint_counts(flt: KpiFilter, field: str | None) -> dict:
+    """Complaints in the period about the filter's requests, by the group of the request
+    they are about (or, about none, of the complaint request itself)."""
+    counts: dict = {}
+    for qs, prefix in _complaint_parts(flt):
+        for group, row in _aggregated(qs, _via(prefix, field), {"n": Count("pk")}).items():
+            counts[group] = counts.get(group, 0) + row["n"]
+    return counts
+
+
+FAMILIES = {
+    "received": (lambda f, g: _aggregated(_received(f), g, RECEIVED), _zeros(RECEIVED)),
+    "resolved": (lambda f, g: _aggregated(_resolved(f), g, RESOLVED), _zeros(RESOLVED)),
+    "surveys": (
+        lambda f, g: _aggregated(_surveys(f), _via("request", g), SURVEYS),
+        _zeros(SURVEYS),
+    ),
+    "ftf": (
+        lambda f, g: _aggregated(_ftf_visits(f), _via("request", g), FTF),
+        _zeros(FTF),
+    ),
+    "repeats": (_repeats, {"n": 0, "repeat_30": 0, "repeat_90": 0}),
+    "complaints": (_complaint_counts, 0),
+    "resolve_times": (
+        lambda f, g: duration_percentiles_by(_resolved(f), "received_at", "resolved_at", g),
+        [None, None],
+    ),
+    "response_times": (
+        lambda f, g: duration_percentiles_by(
+            _received(f).filter(first_response_at__isnull=False),
+            "received_at",
+            "first_response_at",
+            g,
+        ),
+        [None, None],
+    ),
+    "money": (
+        lambda f, g: costs.by_group(_resolved(f), g) if g else {None: costs.totals(_resolved(f))},
+        None,  # an empty group: costs.RequestMoney()
+    ),
+}
 
 
 class Figures:
-    """What several KPIs read from the same rows, read once for all of them: one aggregate
-    over the requests received in the period, one over those resolved, one over the
-    surveys answered, one for both repeat windows, one reading of the money.
+    """The readings the KPIs of one filter share, each read once (and, for a comparison,
+    once for all groups: `grouped`). At a million requests each reading of a period costs
+    a scan of ~100,000 rows; the dashboard's 18 figures took 30 such readings apart."""
 
-    At a million requests each reading of a period costs a scan of ~100,000 rows; the
-    dashboard's 18 figures took 30 such readings apart and take 5 together."""
+    def __init__(self, flt: KpiFilter, *, field: str | None = None, group=None, shared=None):
+        self.flt, self.field, self.group = flt, field, group
+        self.shared = {} if shared is None else shared  # family → {group: reading}
 
-    def __init__(self, flt: KpiFilter):
-        self.flt = flt
-
-    @cached_property
-    def received(self) -> dict:
-        return _received(self.flt).aggregate(
-            n=Count("pk"),
-            answered=Count("pk", filter=Q(first_response_at__isnull=False)),
-            response_n=Count("pk", filter=Q(response_met__isnull=False)),
-            response_met=Count("pk", filter=Q(response_met=True)),
-            onsite_n=Count("pk", filter=Q(onsite_met__isnull=False)),
-            onsite_met=Count("pk", filter=Q(onsite_met=True)),
-            ever_resolved=Count("pk", filter=EVER_RESOLVED),
-            reopened=Count("pk", filter=EVER_RESOLVED & Q(reopen_count__gt=0)),
-            not_complaints=Count("pk", filter=~Q(kind=Kind.COMPLAINT)),
-        )
-
-    @cached_property
-    def resolved(self) -> dict:
-        return _resolved(self.flt).aggregate(
-            n=Count("pk"),
-            resolution_n=Count("pk", filter=Q(resolution_met__isnull=False)),
-            resolution_met=Count("pk", filter=Q(resolution_met=True)),
-        )
-
-    @cached_property
-    def surveys(self) -> dict:
-        return _surveys(self.flt).aggregate(
-            csat_n=Count("pk", filter=Q(csat__isnull=False)),
-            csat_mean=Avg("csat"),
-            happy=Count("pk", filter=Q(csat__gte=4)),
-            nps_n=Count("pk", filter=Q(nps__isnull=False)),
-            promoters=Count("pk", filter=Q(nps__gte=9)),
-            detractors=Count("pk", filter=Q(nps__lte=6)),
-        )
-
-    @cached_property
-    def repeats(self) -> dict:
-        # Counted here rather than by the database: an aggregate with two conditions on
-        # the subquery ran the subquery twice per repair.
-        row = {"n": 0, "repeat_30": 0, "repeat_90": 0}
-        pairs = (
-            _repairs_resolved(self.flt)
-            .annotate(next_same_fault=_next_same_fault())
-            .values_list("resolved_at", "next_same_fault")
-        )
-        for resolved_at, came_back in pairs.iterator(chunk_size=5000):
-            row["n"] += 1
-            if came_back is not None:
-                days = came_back - resolved_at
-                row["repeat_30"] += days <= datetime.timedelta(days=30)
-                row["repeat_90"] += days <= datetime.timedelta(days=90)
-        return row
-
-    @cached_property
-    def money(self) -> costs.RequestMoney:
-        return costs.totals(_resolved(self.flt))
+    def __getattr__(self, family: str):
+        if family not in FAMILIES:
+            raise AttributeError(family)
+        read, empty = FAMILIES[family]
+        if family not in self.shared:
+            self.shared[family] = read(self.flt, self.field)
+        found = self.shared[family].get(self.group)
+        if found is None:
+            found = costs.RequestMoney() if family == "money" else copy.deepcopy(empty)
+        return found
 
 
-EVER_RESOLVED = Q(resolved_at__isnull=False) | Q(reopen_count__gt=0)
+def grouped(flt: KpiFilter, field: str) -> Callable[[object], Figures]:
+    """Figures per value of `field` (e.g. "service_center_id"), every family read once for
+    all the groups: `grouped(flt, field)(value)`."""
+    shared: dict = {}
+
+    def of(value) -> Figures:
+        return Figures(flt, field=field, group=value, shared=shared)
+
+    return of
 
 
 def _count(name: str, family: str):
@@ -428,14 +538,15 @@ def backlog(flt: KpiFilter, fig: Figures | None = None) -> Kpi:
 
 
 def first_response(flt: KpiFilter, fig: Figures | None = None) -> Kpi:
-    qs = _received(flt).filter(first_response_at__isnull=False)
-    median, p90 = duration_percentiles(qs, "received_at", "first_response_at")
-    return Kpi("first_response", median, (fig or Figures(flt)).received["answered"], {"p90": p90})
+    fig = fig or Figures(flt)
+    median, p90 = fig.response_times
+    return Kpi("first_response", median, fig.received["answered"], {"p90": p90})
 
 
 def time_to_resolve(flt: KpiFilter, fig: Figures | None = None) -> Kpi:
-    median, p90 = duration_percentiles(_resolved(flt), "received_at", "resolved_at")
-    return Kpi("time_to_resolve", median, (fig or Figures(flt)).resolved["n"], {"p90": p90})
+    fig = fig or Figures(flt)
+    median, p90 = fig.resolve_times
+    return Kpi("time_to_resolve", median, fig.resolved["n"], {"p90": p90})
 
 
 def _met_share(name: str, family: str, prefix: str):
@@ -453,9 +564,7 @@ sla_onsite = _met_share("sla_onsite", "received", "onsite")
 
 
 def first_time_fix(flt: KpiFilter, fig: Figures | None = None) -> Kpi:
-    row = _ftf_visits(flt).aggregate(
-        n=Count("pk"), fixed=Count("pk", filter=Q(first_time_fix=True))
-    )
+    row = (fig or Figures(flt)).ftf
     return Kpi("first_time_fix", _share(row["fixed"], row["n"]), row["n"], {"fixed": row["fixed"]})
 
 
@@ -497,8 +606,8 @@ def nps(flt: KpiFilter, fig: Figures | None = None) -> Kpi:
 
 
 def complaint_rate(flt: KpiFilter, fig: Figures | None = None) -> Kpi:
-    requests = (fig or Figures(flt)).received["not_complaints"]
-    complaints = _complaints(flt).count()
+    fig = fig or Figures(flt)
+    requests, complaints = fig.received["not_complaints"], fig.complaints
     return Kpi("complaint_rate", _share(complaints, requests), requests, {"complaints": complaints})
 
 
@@ -624,9 +733,9 @@ def compute(name: str, flt: KpiFilter) -> Kpi:
     return KPIS[name].compute(flt, Figures(flt))
 
 
-def compute_all(flt: KpiFilter, names=None) -> dict[str, Kpi]:
+def compute_all(flt: KpiFilter, names=None, figures: Figures | None = None) -> dict[str, Kpi]:
     """The KPIs named (all by default), sharing their readings (`Figures`)."""
-    figures = Figures(flt)
+    figures = figures or Figures(flt)
     return {name: KPIS[name].compute(flt, figures) for name in names or KPIS}
 
 

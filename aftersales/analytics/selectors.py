@@ -222,16 +222,21 @@ def breakdowns(flt: kpis.KpiFilter, dimensions: dict) -> dict[str, list[dict]]:
 def comparison(flt: kpis.KpiFilter, names=COMPARED) -> dict:
     """Own centers against partners: one row per kind and per active center, same KPIs.
 
-    A few queries per KPI and center: the number of centers bounds it, not of requests."""
+    Each reading the KPIs share (`kpis.Figures`) is made once, grouped by the kind of
+    center and once grouped by center, whatever the number of centers."""
+    everywhere = flt.with_(center=None, center_kind="")
+    by_kind = kpis.grouped(everywhere, "service_center__kind")
+    by_center = kpis.grouped(everywhere, "service_center_id")
     rows = []
     for kind, label in ServiceCenter.Kind.choices:
-        values = kpis.compute_all(flt.with_(center_kind=kind, center=None), names)
+        values = kpis.compute_all(flt.with_(center_kind=kind, center=None), names, by_kind(kind))
         rows.append({"kind": kind, "label": label, "center": None, "kpis": values})
     centers = ServiceCenter.objects.filter(active=True).order_by("kind", "code")
     if flt.center:
         centers = centers.filter(pk=flt.center)
     for center in centers:
-        values = kpis.compute_all(flt.with_(center=center.pk, center_kind=""), names)
+        one = flt.with_(center=center.pk, center_kind="")
+        values = kpis.compute_all(one, names, by_center(center.pk))
         rows.append({"kind": center.kind, "label": center.name, "center": center, "kpis": values})
     return {"names": list(names), "rows": rows}
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from aftersales.analytics import selectors
+from aftersales.analytics import kpis, selectors
 from aftersales.analytics.tests.test_kpis import NOVEMBER
 
 
@@ -125,3 +125,34 @@ def test_all_breakdowns_read_the_period_once(month, django_assert_max_num_querie
         tables = selectors.breakdowns(NOVEMBER, dims)
     assert set(tables) == set(dims)
     assert {r["value"]: r["opened"] for r in tables["channel"]} == {"phone": 5, "email": 1}
+
+
+def test_comparison_gives_each_center_what_its_own_filter_gives(
+    month, center, partner_center, other_center, django_assert_max_num_queries
+):
+    names = list(kpis.KPIS)
+    table = selectors.comparison(NOVEMBER, names)
+    for row in table["rows"]:
+        if row["center"] is None:
+            alone = kpis.compute_all(NOVEMBER.with_(center_kind=row["kind"]), names)
+        else:
+            alone = kpis.compute_all(NOVEMBER.with_(center=row["center"].pk), names)
+        for name in names:
+            got, want = row["kpis"][name], alone[name]
+            assert (got.value, got.count, got.extra) == (want.value, want.count, want.extra), (
+                row["label"],
+                name,
+            )
+
+
+def test_comparison_reads_once_whatever_the_number_of_centers(
+    month, center, partner_center, other_center, django_assert_max_num_queries
+):
+    from aftersales.field.models import ServiceCenter
+
+    with django_assert_max_num_queries(40) as few:
+        selectors.comparison(NOVEMBER)
+    for n in range(5):
+        ServiceCenter.objects.create(code=f"X{n}", name=f"网点{n}", kind="partner")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        selectors.comparison(NOVEMBER)
