@@ -14,10 +14,12 @@ place, whose entry was read from the old rows: nothing stale is ever served.
 """
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from aftersales.sla import engine
@@ -101,17 +103,39 @@ def load() -> Config:
     return config
 
 
+# The configuration last read by this process, with its token and when it was read: a
+# warm read then costs only the token's query, not also unpickling the whole
+# configuration from Django's cache on every request creation.
+_here: tuple[str, Config, float] | None = None
+
+
 def current() -> Config:
     """The configuration now: from the cache when the token has not changed."""
-    token = ConfigVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    global _here
+    token = _token()
     if token:
+        here = _here
+        if here is not None and here[0] == token and time.monotonic() - here[2] < TTL:
+            return here[1]
         found = cache.get(KEY.format(token=token))
         if found is not None:
+            _here = (token, found, time.monotonic())
             return found
     config = load()
     if token:
         cache.set(KEY.format(token=token), config, TTL)
+        _here = (token, config, time.monotonic())
     return config
+
+
+def _token() -> str | None:
+    # Plain SQL: on the path of every request creation, the ORM's building of this one
+    # query cost more than the query.
+    table = connection.ops.quote_name(ConfigVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def bump(**kwargs) -> None:
