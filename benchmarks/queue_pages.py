@@ -1,4 +1,5 @@
-"""Benchmark the agent's queue and a request's page on a large generated data set.
+"""Benchmark the agent's queue, a request's page and the manager's quality pages on a large
+generated data set.
 
     .venv/bin/python benchmarks/queue_pages.py --requests 100000            # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/aftersales \\
@@ -9,8 +10,11 @@ it with `manage.py generate_data`, then renders pages in-process through Django'
 client, signed in as an agent (who sees every request): the queue as it opens (open
 requests, newest first), filtered by status and priority and sorted by deadline (page 1
 and its last page), everything newest first at a deep page, and the page of a request
-with visits and a survey. Each page is fetched once to warm up, then `--runs` times; the
-median and the fastest are printed with the number of queries. `--explain` prints the
+with visits and a survey; then, signed in as a service manager, the quality dashboard (the
+last 90 days, and one center's), the centers' comparison, the requests behind a number,
+a center's scorecard, the fault statistics and the key accounts. Each page is fetched
+once to warm up, then `--runs` times; the median and the fastest are printed with the
+number of queries. `--explain` prints the
 plans (`EXPLAIN ANALYZE` on PostgreSQL, `EXPLAIN QUERY PLAN` on SQLite) of each page's
 queries, slowest first, to a file.
 
@@ -47,6 +51,7 @@ from aftersales.service.models import ServiceRequest  # noqa: E402
 
 SQLITE_FILE = Path(tempfile.gettempdir()) / "aftersales-bench-queue.sqlite3"
 PAGE_SIZE = 50
+KEPT = "dashboard: last 90 days, figures kept (any view after the first)"
 # The plans are about joins, filters and order: the list of columns only hides them.
 SELECT_LIST = re.compile(r"^SELECT (DISTINCT )?.*? FROM ", re.DOTALL)
 
@@ -58,6 +63,9 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--explain", metavar="FILE", help="write the query plans to FILE")
     parser.add_argument("--only", default="", help="time only the pages whose name has this")
+    parser.add_argument(
+        "--now", default="", help="the day the quality pages end on (default: the data's last)"
+    )
     parser.add_argument("--keep", action="store_true", help="leave the scratch database")
     parser.add_argument("--reuse", action="store_true", help="start from a kept database")
     return parser.parse_args()
@@ -88,6 +96,34 @@ def pages(agent: User) -> dict[str, str]:
         f"queue: all, newest first, page {deep}": f"/requests/?sort=-received&page={deep}",
         "request page (visits, survey)": f"/requests/{full}/",
     }
+
+
+def quality_pages(today: str) -> dict[str, str]:
+    """The manager's pages: name → URL, over the 90 days up to `today`."""
+    from aftersales.field.models import ServiceCenter
+
+    center = ServiceCenter.objects.order_by("code").values_list("pk", flat=True).first()
+    period = f"end={today}"
+    return {
+        "dashboard: last 90 days": f"/quality/?{period}",
+        "dashboard: one center, last 90 days": f"/quality/?{period}&center={center}",
+        "centers compared (own vs partners)": f"/quality/partners/?{period}",
+        "requests behind a number (resolution missed)": (
+            f"/quality/requests/?kpi=sla_resolution&subset=missed&{period}"
+        ),
+        "a center's scorecard": f"/quality/me/?{period}&center={center}",
+        "fault statistics (a year)": f"/faults/?date_to={today}",
+        "key accounts": "/care/key-accounts/",
+    }
+
+
+def manager() -> User:
+    from aftersales.accounts.roles import Role
+
+    user, _created = User.objects.get_or_create(
+        username="bench-manager", defaults={"role": Role.MANAGER}
+    )
+    return user
 
 
 def measure(client: Client, url: str, runs: int) -> tuple[list[float], list[dict]]:
@@ -137,17 +173,25 @@ def main():
         agent = User.objects.get(username="sim-agent-01")
         agent.preferences = {}
         agent.save(update_fields=["preferences"])
-        client = Client()
+        client, boss = Client(), Client()
         client.force_login(agent)
+        boss.force_login(manager())
         total = ServiceRequest.objects.count()
         print(f"database: {connection.vendor}, requests: {total}, runs: {args.runs}")
         print("| page | median | fastest | queries |")
         print("| --- | --- | --- | --- |")
         plans = []
-        for name, url in pages(agent).items():
+        today = args.now or ServiceRequest.objects.latest("received_at").received_at.date()
+        to_time = [(client, name, url) for name, url in pages(agent).items()]
+        to_time += [(boss, name, url) for name, url in quality_pages(str(today)).items()]
+        to_time.append((boss, KEPT, f"/quality/?end={today}"))
+        for who, name, url in to_time:
             if args.only not in name:
                 continue
-            times, queries = measure(client, url, args.runs)
+            # The quality pages keep their figures (analytics.figures_cache): time them
+            # computed, but for the one page timed as a manager sees it the second time.
+            settings.ANALYTICS_FIGURES_SECONDS = 300 if name == KEPT else 0
+            times, queries = measure(who, url, args.runs)
             print(
                 f"| {name} | {statistics.median(times) * 1000:.0f} ms "
                 f"| {min(times) * 1000:.0f} ms | {len(queries)} |"
@@ -160,6 +204,8 @@ def main():
                 for name, url, slowest in plans:
                     out.write(f"\n## {name}: {url}\n")
                     for query in slowest:
+                        if query["sql"].startswith("EXPLAIN"):  # the paginator's estimate
+                            continue
                         out.write(f"\n-- {float(query['time']) * 1000:.1f} ms\n")
                         short = SELECT_LIST.sub(r"SELECT \1… FROM ", query["sql"])
                         out.write(short + "\n")

@@ -408,24 +408,40 @@ def _via(prefix: str, field: str | None) -> str | None:
 
 
 def _repeats(flt: KpiFilter, field: str | None) -> dict:
-    # Counted here rather than by the database: an aggregate with two conditions on the
-    # subquery ran the subquery twice per repair. Same rule as `_came_back_within`.
+    """Repairs resolved in the period, and how many came back within 30 / 90 days: the
+    rule of `_came_back_within`, matched here in Python from three reads (the repairs,
+    their fault codes, the later requests on their units with theirs). Asking the
+    database for each repair's next same-fault request took a subquery per repair
+    (1.1 s for 50,000 repairs)."""
+    through = ServiceRequest.fault_codes.through
+    repairs = _repairs_resolved(flt).order_by()
+    rows = list(repairs.values_list("pk", field or "kind", "unit_id", "resolved_at"))
+    if not rows:
+        return {}
+    faults_of: dict = {}
+    mine = through.objects.filter(servicerequest__in=repairs.values("pk"))
+    for request_id, fault in mine.values_list("servicerequest_id", "faultcode_id"):
+        faults_of.setdefault(request_id, set()).add(fault)
+    later: dict = {}
+    after = through.objects.filter(
+        servicerequest__unit_id__in=repairs.values("unit_id"),
+        servicerequest__received_at__gt=min(row[3] for row in rows),
+    ).values_list("servicerequest__unit_id", "servicerequest__received_at", "faultcode_id")
+    for unit, received_at, fault in after:
+        later.setdefault(unit, []).append((received_at, fault))
     result: dict = {}
-    pairs = (
-        _repairs_resolved(flt)
-        .annotate(next_same_fault=_next_same_fault())
-        .values_list(field or "kind", "resolved_at", "next_same_fault")
-    )
-    for group, resolved_at, came_back in pairs.iterator(chunk_size=5000):
-        row = result.setdefault(group if field else None, _zeros(REPEATS))
+    for pk, group, unit, resolved_at in rows:
+        row = result.setdefault(group if field else None, {"n": 0, "repeat_30": 0, "repeat_90": 0})
         row["n"] += 1
+        faults = faults_of.get(pk, ())
+        came_back = min(
+            (at for at, fault in later.get(unit, ()) if at > resolved_at and fault in faults),
+            default=None,
+        )
         if came_back is not None:
             row["repeat_30"] += came_back - resolved_at <= datetime.timedelta(days=30)
             row["repeat_90"] += came_back - resolved_at <= datetime.timedelta(days=90)
     return result
-
-
-REPEATS = {"n": None, "repeat_30": None, "repeat_90": None}  # keys of `_repeats`' rows
 
 
 def _complaint_counts(flt: KpiFilter, field: str | None) -> dict:

@@ -132,3 +132,36 @@ def test_percentiles_interpolate_like_percentile_cont():
     assert kpis._interpolate([1.0, 2.0, 4.0], 0.9) == pytest.approx(3.6)
     assert kpis._interpolate([5.0], 0.5) == 5.0
     assert kpis._interpolate([], 0.5) is None
+
+
+def test_repeats_count_what_the_drilldown_lists_at_the_edges(db):
+    """The figure (matched in Python) and its drill-down (asked of the database) follow
+    one rule: a later request on the unit, received after resolving, sharing a fault,
+    within 30 days counted to the second."""
+    from aftersales.analytics.tests import builders as b
+    from aftersales.service.choices import Kind, Status
+    from aftersales.testing.factories import FaultCodeFactory, ServiceRequestFactory, UnitFactory
+
+    unit, other_unit = UnitFactory(), UnitFactory()
+    f1, f2 = FaultCodeFactory(), FaultCodeFactory()
+
+    def repair(unit_, received, resolved=None, faults=(f1,)):
+        sr = ServiceRequestFactory(
+            unit=unit_, customer=unit_.customer, kind=Kind.REPAIR, received_at=received,
+            resolved_at=resolved, status=Status.RESOLVED if resolved else Status.NEW,
+        )  # fmt: skip
+        sr.fault_codes.set(faults)
+        return sr
+
+    edge = repair(unit, b.at(2), b.at(5), faults=(f1, f2))  # comes back exactly 30 days on
+    repair(unit, b.at(4))  # received before `edge` was resolved: not a return
+    repair(unit, b.at(5) + datetime.timedelta(days=30), faults=(f2,))
+    late = repair(other_unit, b.at(3), b.at(6))
+    repair(other_unit, b.at(6) + datetime.timedelta(days=30, seconds=1))  # one second late
+    repair(other_unit, b.at(7), faults=(f2,))  # in time, another fault
+    values = kpis.compute_all(NOVEMBER, ["repeat_30", "repeat_90"])
+    assert (values["repeat_30"].count, values["repeat_30"].extra["repeats"]) == (2, 1)
+    assert values["repeat_90"].extra["repeats"] == 2
+    behind_30 = kpis.drilldown("repeat_30", NOVEMBER, "repeated")
+    behind_90 = kpis.drilldown("repeat_90", NOVEMBER, "repeated")
+    assert set(behind_30) == {edge} and set(behind_90) == {edge, late}
