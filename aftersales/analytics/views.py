@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from aftersales.analytics import access, figures_cache, kpis, selectors
@@ -120,7 +121,7 @@ def _chart(rows: list[dict], flt: kpis.KpiFilter, period: str) -> dict:
     return {"bars": bars, "width": 20 + len(rows) * (2 * bar + 8), "height": height, "bar": bar}
 
 
-def _titled(breakdowns: dict) -> list[tuple[str, list[dict]]]:
+def _titled(breakdowns: dict) -> list[tuple[str, list[dict], str]]:
     titles = {
         "center": _("By service center"),
         "team": _("By team"),
@@ -130,7 +131,34 @@ def _titled(breakdowns: dict) -> list[tuple[str, list[dict]]]:
         "channel": _("By channel"),
         "city_tier": _("By city tier"),
     }
-    return [(titles[name], rows) for name, rows in breakdowns.items()]
+    return [(titles[name], rows, name) for name, rows in breakdowns.items()]
+
+
+def _kpi_rows(values: dict):
+    """The tiles as a table: figure, value, unit, how many it is computed over."""
+    for name, kpi in values.items():
+        definition = kpis.KPIS[name]
+        yield [str(definition.label), kpi.value, definition.unit, kpi.count]
+
+
+KPI_HEADERS = (_lazy("Figure"), _lazy("Value"), _lazy("Unit"), _lazy("Counted"))
+BREAKDOWN_HEADERS = (_lazy("Opened"), _lazy("Resolved in time (%)"), _lazy("Satisfied (%)"))
+
+
+def _export(request, name: str, values: dict, breakdowns: dict):
+    """?format=csv|xlsx&table=kpis (the tiles) or a breakdown (center, team, …); None when
+    the request is not for a download."""
+    fmt, table = request.GET.get("format"), request.GET.get("table", "kpis")
+    if fmt not in ("csv", "xlsx"):
+        return None
+    if table == "kpis":
+        return table_response(name, fmt, [str(h) for h in KPI_HEADERS], _kpi_rows(values))
+    if table not in breakdowns:
+        raise Http404(_("There is no such table."))
+    title = next(title for title, _rows, key in _titled(breakdowns) if key == table)
+    headers = [str(title), *(str(h) for h in BREAKDOWN_HEADERS)]
+    rows = ([str(r["label"]), r["opened"], r["in_time"], r["satisfied"]] for r in breakdowns[table])
+    return table_response(f"{name}-{table}", fmt, headers, rows)
 
 
 @dashboard_required
@@ -146,6 +174,9 @@ def dashboard(request):
         lambda: selectors.dashboard_figures(flt, names, period),
         params=selectors.dashboard_params(names, period),
     )
+    download = _export(request, "quality", values, breakdowns)
+    if download is not None:
+        return download
     return render(
         request,
         "analytics/dashboard.html",
@@ -189,6 +220,20 @@ def scorecard(request):
         ),
         params=(tuple(names), period, bool(per_technician)),
     )
+    if request.GET.get("format") in ("csv", "xlsx") and request.GET.get("table") == "technicians":
+        if technicians is None:
+            raise Http404(_("There is no such table."))
+        labels = [str(kpis.KPIS[n].label) for n in selectors.PER_TECHNICIAN]
+        rows = (
+            [str(row["technician"].user), *(row["kpis"][n].value for n in selectors.PER_TECHNICIAN)]
+            for row in technicians
+        )
+        return table_response(
+            "quality-technicians", request.GET["format"], [str(_("Technician")), *labels], rows
+        )
+    download = _export(request, "quality-scorecard", values, {})
+    if download is not None:
+        return download
     return render(
         request,
         "analytics/scorecard.html",

@@ -180,3 +180,36 @@ def test_api_gives_a_technician_their_own_figures(client, technician, center, mo
     assert data["kpis"]["opened"]["value"] == 1  # A, whatever center they ask for
     assert data["filter"]["technician"] == month["tech"].pk
     assert "cost_per_request" not in data["kpis"]
+
+
+def _csv(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response.status_code == 200, response.status_code
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    return list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+
+
+def test_dashboard_tables_download(client, manager, month, center):
+    client.force_login(manager)
+    url = "/quality/?start=2026-11-01&end=2026-11-30&format=csv"
+    figures = _csv(client.get(f"{url}&table=kpis"))
+    assert figures[0] == ["Figure", "Value", "Unit", "Counted"]
+    assert ["Requests opened", "6", "", "6"] in figures
+    centers = _csv(client.get(f"{url}&table=center"))
+    assert centers[0][0] == "By service center"
+    assert [center.name, "4", "100.00", "100.00"] in centers
+    xlsx = client.get(f"{url.replace('csv', 'xlsx')}&table=channel")
+    assert xlsx.status_code == 200 and "spreadsheet" in xlsx["Content-Type"]
+    assert client.get(f"{url}&table=nothing").status_code == 404
+    page = client.get("/quality/?start=2026-11-01&end=2026-11-30").content.decode()
+    assert 'data-export="center-csv"' in page and 'data-export="kpis-xlsx"' in page
+
+
+def test_scorecard_technicians_download(client, manager, month, center, technician):
+    client.force_login(manager)
+    url = f"/quality/me/?start=2026-11-01&end=2026-11-30&center={center.pk}&format=csv"
+    rows = _csv(client.get(f"{url}&table=technicians"))
+    assert rows[0][0] == "Technician" and rows[1][0] == str(technician)
+    assert _csv(client.get(f"{url}&table=kpis"))[0][0] == "Figure"
