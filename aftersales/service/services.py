@@ -45,7 +45,16 @@ def request_number(when: datetime.datetime) -> str:
 
 
 def _event(request, kind, actor, *, body="", visibility=Visibility.INTERNAL, data=None, at=None):
-    return TimelineEvent.objects.create(
+    event = _event_row(request, kind, actor, body=body, visibility=visibility, data=data, at=at)
+    event.save(force_insert=True)
+    return event
+
+
+def _event_row(
+    request, kind, actor, *, body="", visibility=Visibility.INTERNAL, data=None, at=None
+) -> TimelineEvent:
+    """A timeline event not saved yet (`_event` saves it; a create saves its events at once)."""
+    return TimelineEvent(
         request=request,
         kind=kind,
         actor=actor,
@@ -155,17 +164,21 @@ def create_request(
         request.fault_codes.set(fault_codes)
     else:
         _known_empty(request, "fault_codes")
-    _event(
-        request,
-        EventKind.CREATED,
-        actor,
-        body=request.description,
-        visibility=Visibility.PUBLIC,
-        data={"channel": request.channel, "status": request.status},
-        at=now,
-    )
+    events = [
+        _event_row(
+            request,
+            EventKind.CREATED,
+            actor,
+            body=request.description,
+            visibility=Visibility.PUBLIC,
+            data={"channel": request.channel, "status": request.status},
+            at=now,
+        )
+    ]
     if request.entitlement:
-        _entitlement_event(request, actor, at=now)
+        events.append(_entitlement_row(request, actor, at=now))
+    # One INSERT for both: a round trip fewer on every request creation.
+    TimelineEvent.objects.bulk_create(events)
     _tell_assignee(request, actor)
     notify(
         "request_received",
@@ -219,8 +232,12 @@ def _decide(request: ServiceRequest, fault_codes=None) -> dict:
 
 
 def _entitlement_event(request: ServiceRequest, actor, at=None) -> None:
+    _entitlement_row(request, actor, at).save(force_insert=True)
+
+
+def _entitlement_row(request: ServiceRequest, actor, at=None) -> TimelineEvent:
     snapshot = request.entitlement
-    _event(
+    return _event_row(
         request,
         EventKind.ENTITLEMENT,
         actor,
