@@ -14,6 +14,7 @@ the process stops first: the periodic `deliver-due` job sends what is left.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -60,3 +61,14 @@ def drain() -> int:
         handled += len(batch)
         if len(batch) < BATCH_SIZE:
             return handled
+
+
+def _after_fork_in_child() -> None:
+    # A forked worker (gunicorn --preload) starts with its own runner: forget the parent's
+    # request, and its lock, which a thread of the parent may have held at the fork.
+    global _lock, _asked_at, _asked_of
+    _lock, _asked_at, _asked_of = threading.Lock(), None, None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
