@@ -42,6 +42,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import (
     Avg,
+    BigIntegerField,
     Count,
     DateTimeField,
     DurationField,
@@ -203,6 +204,36 @@ def _hours(start: str, end: str):
 class _Epoch(Func):
     template = "EXTRACT(EPOCH FROM (%(expressions)s))"
     output_field = FloatField()
+
+
+class _Micros(Func):
+    """A moment as whole microseconds since 1970 (PostgreSQL)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICRO = datetime.timedelta(microseconds=1)
+DAY_MICROS = 24 * 3600 * 1_000_000
+
+
+def _rows_in_micros(qs: QuerySet, fields: list[str], moments: set[str]) -> list:
+    """`qs.values_list(*fields)`, the fields named in `moments` as whole microseconds
+    since 1970. Reading tens of thousands of timestamps cost more than the query: under
+    Django, psycopg parses each one in Python (5 µs); integers load at once."""
+    if connection.vendor == "postgresql":
+        annotations = {f"moment{i}": _Micros(F(f)) for i, f in enumerate(fields) if f in moments}
+        names = [f"moment{i}" if f in moments else f for i, f in enumerate(fields)]
+        return list(qs.annotate(**annotations).values_list(*names))
+    at = [i for i, f in enumerate(fields) if f in moments]
+    rows = []
+    for row in qs.values_list(*fields):
+        row = list(row)
+        for i in at:
+            row[i] = (row[i] - EPOCH) // MICRO
+        rows.append(row)
+    return rows
 
 
 def _interpolate(ordered: list[float], fraction: float) -> float | None:
@@ -415,7 +446,9 @@ def _repeats(flt: KpiFilter, field: str | None) -> dict:
     (1.1 s for 50,000 repairs)."""
     through = ServiceRequest.fault_codes.through
     repairs = _repairs_resolved(flt).order_by()
-    rows = list(repairs.values_list("pk", field or "kind", "unit_id", "resolved_at"))
+    rows = _rows_in_micros(
+        repairs, ["pk", field or "kind", "unit_id", "resolved_at"], {"resolved_at"}
+    )
     if not rows:
         return {}
     faults_of: dict = {}
@@ -425,9 +458,10 @@ def _repeats(flt: KpiFilter, field: str | None) -> dict:
     later: dict = {}
     after = through.objects.filter(
         servicerequest__unit_id__in=repairs.values("unit_id"),
-        servicerequest__received_at__gt=min(row[3] for row in rows),
-    ).values_list("servicerequest__unit_id", "servicerequest__received_at", "faultcode_id")
-    for unit, received_at, fault in after:
+        servicerequest__received_at__gt=EPOCH + min(row[3] for row in rows) * MICRO,
+    )
+    fields = ["servicerequest__unit_id", "servicerequest__received_at", "faultcode_id"]
+    for unit, received_at, fault in _rows_in_micros(after, fields, {fields[1]}):
         later.setdefault(unit, []).append((received_at, fault))
     result: dict = {}
     for pk, group, unit, resolved_at in rows:
@@ -439,8 +473,8 @@ def _repeats(flt: KpiFilter, field: str | None) -> dict:
             default=None,
         )
         if came_back is not None:
-            row["repeat_30"] += came_back - resolved_at <= datetime.timedelta(days=30)
-            row["repeat_90"] += came_back - resolved_at <= datetime.timedelta(days=90)
+            row["repeat_30"] += came_back - resolved_at <= 30 * DAY_MICROS
+            row["repeat_90"] += came_back - resolved_at <= 90 * DAY_MICROS
     return result
 
 
