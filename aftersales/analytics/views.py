@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from aftersales.analytics import access, figures_cache, kpis, selectors
@@ -141,8 +141,17 @@ def _kpi_rows(values: dict):
         yield [str(definition.label), kpi.value, definition.unit, kpi.count]
 
 
-KPI_HEADERS = (_lazy("Figure"), _lazy("Value"), _lazy("Unit"), _lazy("Counted"))
-BREAKDOWN_HEADERS = (_lazy("Opened"), _lazy("Resolved in time (%)"), _lazy("Satisfied (%)"))
+KPI_HEADERS = (
+    gettext_lazy("Figure"),
+    gettext_lazy("Value"),
+    pgettext_lazy("of measure", "Unit"),
+    gettext_lazy("Counted"),
+)
+BREAKDOWN_HEADERS = (
+    gettext_lazy("Opened"),
+    gettext_lazy("Resolved in time (%)"),
+    gettext_lazy("Satisfied (%)"),
+)
 
 
 def _export(request, name: str, values: dict, breakdowns: dict):
