@@ -107,9 +107,9 @@ def test_dashboard_breakdown_rows_lead_to_their_requests(client, manager, month,
     client.force_login(manager)
     url = f"{reverse('analytics:dashboard')}?start=2026-11-01&end=2026-11-30"
     response = client.get(url)
-    titles = [str(title) for title, _rows in response.context["breakdowns"]]
-    assert "By city tier" in titles and "By team" in titles
-    tiers = dict(response.context["breakdowns"])[titles[titles.index("By city tier")]]
+    tables = {table: (str(title), rows) for title, rows, table in response.context["breakdowns"]}
+    assert tables["city_tier"][0] == "By city tier" and tables["team"][0] == "By team"
+    tiers = tables["city_tier"][1]
     tier1 = next(r for r in tiers if r["value"] == "tier1")
     behind = client.get(
         f"{reverse('analytics:requests')}?{response.context['query']}&city_tier=tier1&kpi=opened"
