@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from aftersales.testing.factories import PASSWORD
 
@@ -62,6 +63,9 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(10_000)
+    # Assertions wait as long as actions: on CI's two busy cores an htmx round trip to the
+    # live server once took longer than `expect`'s own default of 5 s.
+    expect.set_options(timeout=10_000)
     page = context.new_page()
     yield page
     context.close()

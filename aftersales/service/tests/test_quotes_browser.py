@@ -29,6 +29,11 @@ def test_a_quote_is_made_sent_accepted_by_link_and_charged(
     # when the agent starts a quote and picks the part: its name and price fill in
     panel.locator("[data-action=new-quote]").click()
     expect(panel).to_contain_text("started: add its lines")
+    # htmx binds the newly swapped form's triggers when it settles: pick the part after
+    # that, or the change goes unheard (it did, now and then, on busy machines)
+    page.wait_for_function(
+        "() => document.querySelector('#quotes select[name=spare_part]')['htmx-internal-data']"
+    )
     panel.locator("select[name=spare_part]").select_option(str(filter_.pk))
     expect(panel.locator("input[name=description]")).to_have_value("空气滤网")
     expect(panel.locator("input[name=unit_price]")).to_have_value("99.00")
