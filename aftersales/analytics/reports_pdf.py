@@ -5,18 +5,14 @@ service form (`service/pdf.py`), so Chinese prints without a font file. Arrows s
 whether a figure rose or fell against the month before; green is better, red worse.
 """
 
-import io
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from aftersales.analytics import kpis, reports
-from aftersales.service.pdf import MARGIN, PAGE_WIDTH, SEP, WIDTH, _font, _grid, _heading, _p
+from aftersales.service.pdf import SEP, WIDTH, _grid, _heading, _p, a4_pdf
 
 ARROWS = {reports.UP: "↑", reports.DOWN: "↓", reports.SAME: "="}
 VERDICT_COLOURS = {
@@ -228,30 +224,6 @@ def _worst(figures: reports.MonthFigures) -> list:
 def render(figures: reports.MonthFigures, *, generated_at=None, compress: bool = True) -> bytes:
     """The report as PDF bytes, in the active language and time zone."""
     generated_at = generated_at or timezone.now()
-    buffer = io.BytesIO()
-    footer = f"{figures.center_name} {month_label(figures.month)}"
-    page = _("page %(page)s")
-
-    def on_page(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(_font(), 7.5)
-        canvas.setFillColor(colors.HexColor("#6b7280"))
-        canvas.drawRightString(
-            PAGE_WIDTH - MARGIN, 9 * mm, f"{footer}{SEP}{page % {'page': canvas.getPageNumber()}}"
-        )
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=16 * mm,
-        title=f"{_('Service quality report')} {figures.center_name} {month_label(figures.month)}",
-        author=getattr(settings, "SERVICE_NAME", "") or "aftersales",
-        pageCompression=1 if compress else 0,
-    )
     story = [
         *_header(figures, generated_at),
         *_kpi_table(figures),
@@ -259,5 +231,10 @@ def render(figures: reports.MonthFigures, *, generated_at=None, compress: bool =
         *_technicians(figures),
         *_worst(figures),
     ]
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+    return a4_pdf(
+        story,
+        title=f"{_('Service quality report')} {figures.center_name} {month_label(figures.month)}",
+        author=getattr(settings, "SERVICE_NAME", "") or "aftersales",
+        footer=f"{figures.center_name} {month_label(figures.month)}",
+        compress=compress,
+    )

@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, KeepTogether, Spacer, Table, TableStyle
 
 from aftersales.dispatch.models import Visit
 from aftersales.service import pdf as service_pdf
-from aftersales.service.pdf import MARGIN, PAGE_WIDTH, SEP, WIDTH, _date, _font, _heading, _p
+from aftersales.service.pdf import WIDTH, _date, _heading, _p
 
 STARS = "★"
 
@@ -114,31 +113,7 @@ def visit_form_pdf(visit: Visit, *, compress: bool = True) -> bytes:
     """The signed service form of `visit` as PDF bytes, in the active language."""
     request = visit.request
     fault_codes = list(request.fault_codes.all())
-    buffer = io.BytesIO()
     printed = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    footer = _("%(number)s, printed %(date)s") % {"number": request.number, "date": printed}
-    page = _("page %(page)s")
-
-    def on_page(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(_font(), 7.5)
-        canvas.setFillColor(colors.HexColor("#6b7280"))
-        canvas.drawRightString(
-            PAGE_WIDTH - MARGIN, 9 * mm, f"{footer}{SEP}{page % {'page': canvas.getPageNumber()}}"
-        )
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=16 * mm,
-        title=f"{_('Service form')} {request.number}",
-        author=getattr(settings, "SERVICE_NAME", "") or "aftersales",
-        pageCompression=1 if compress else 0,
-    )
     story = [
         *_header(visit),
         *service_pdf._request_facts(request),
@@ -149,5 +124,10 @@ def visit_form_pdf(visit: Visit, *, compress: bool = True) -> bytes:
         Spacer(1, 6),
         *_signature(visit),
     ]
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+    return service_pdf.a4_pdf(
+        story,
+        title=f"{_('Service form')} {request.number}",
+        author=getattr(settings, "SERVICE_NAME", "") or "aftersales",
+        footer=_("%(number)s, printed %(date)s") % {"number": request.number, "date": printed},
+        compress=compress,
+    )

@@ -318,9 +318,30 @@ def service_form_pdf(obj: ServiceRequest, *, compress: bool = True) -> bytes:
     fault_codes = list(obj.fault_codes.all())
     quote_list = quotes.quotes_of(obj)
     charges = list(Charge.objects.filter(request=obj))
-    buffer = io.BytesIO()
     printed = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    footer = _("%(number)s, printed %(date)s") % {"number": obj.number, "date": printed}
+    story = [
+        *_header(obj),
+        *_request_facts(obj),
+        *_customer_and_unit(obj),
+        *_warranty(obj),
+        *_work(obj, fault_codes),
+        *_charges(quote_list, charges),
+        Spacer(1, 6),
+        *_signatures(obj),
+    ]
+    return a4_pdf(
+        story,
+        title=f"{_('Service form')} {obj.number}",
+        author=obj.service_center.name if obj.service_center_id else "aftersales",
+        footer=_("%(number)s, printed %(date)s") % {"number": obj.number, "date": printed},
+        compress=compress,
+    )
+
+
+def a4_pdf(story: list, *, title: str, author: str, footer: str, compress: bool = True) -> bytes:
+    """The A4 document of every printout (service form, visit form, quality report): our
+    margins, and on each page a grey footer "<footer> — page N" in the reader's language."""
+    buffer = io.BytesIO()
     page = _("page %(page)s")
 
     def on_page(canvas, doc):
@@ -341,19 +362,9 @@ def service_form_pdf(obj: ServiceRequest, *, compress: bool = True) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=16 * mm,
-        title=f"{_('Service form')} {obj.number}",
-        author=obj.service_center.name if obj.service_center_id else "aftersales",
+        title=title,
+        author=author,
         pageCompression=1 if compress else 0,
     )
-    story = [
-        *_header(obj),
-        *_request_facts(obj),
-        *_customer_and_unit(obj),
-        *_warranty(obj),
-        *_work(obj, fault_codes),
-        *_charges(quote_list, charges),
-        Spacer(1, 6),
-        *_signatures(obj),
-    ]
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
