@@ -23,7 +23,9 @@ from aftersales.field.api import routes as field_routes
 from aftersales.followup.api import routes as followup_routes
 from aftersales.inbox.api import routes as inbox_routes
 from aftersales.intake.api import routes as intake_routes
+from aftersales.iot.api import routes as iot_routes
 from aftersales.kb.api import routes as kb_routes
+from aftersales.maintenance.api import routes as maintenance_routes
 from aftersales.notifications.api import routes as notification_routes
 from aftersales.parts.api import routes as parts_routes
 from aftersales.portal.api import routes as portal_routes
@@ -38,6 +40,7 @@ from aftersales.service.api.quotes import (
 from aftersales.service.api.views import TicketViewSet
 from aftersales.settlement.api import routes as settlement_routes
 from aftersales.sla.api import routes as sla_routes
+from aftersales.training.api import routes as training_routes
 from aftersales.warranty.api.views import (
     ContractViewSet,
     ExtendedWarrantyViewSet,
@@ -82,6 +85,9 @@ for app_routes in (
     portal_routes,
     analytics_routes,
     faults_routes,
+    iot_routes,
+    maintenance_routes,
+    training_routes,
 ):
     for prefix, viewset, basename in app_routes.ROUTES:
         router.register(prefix, viewset, basename=basename)
@@ -109,5 +115,8 @@ urlpatterns = [
     *portal_routes.PATHS,
     *analytics_routes.PATHS,
     *faults_routes.PATHS,
+    *iot_routes.PATHS,
+    *maintenance_routes.PATHS,
+    *training_routes.PATHS,
     *router.urls,
 ]

@@ -170,6 +170,19 @@ PERIODIC_JOBS: tuple[ScheduledJob, ...] = (
         "aftersales.analytics.tasks.warm_figures",
         every=datetime.timedelta(seconds=240),
     ),
+    # Remote monitoring: units silent too long, readings out of range for a rule's duration.
+    ScheduledJob(
+        "watch-units",
+        "aftersales.iot.tasks.watch_units",
+        every=datetime.timedelta(seconds=60),
+    ),
+    # Preventive maintenance: visits of the coming weeks generated for covered units.
+    ScheduledJob(
+        "plan-maintenance",
+        "aftersales.maintenance.tasks.plan_visits",
+        at=datetime.time(3, 0),
+        tz="Asia/Shanghai",
+    ),
     # "The scheduler is alive": core.Heartbeat("scheduler") shows when it last ran.
     ScheduledJob(
         "heartbeat",

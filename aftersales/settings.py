@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "aftersales.portal",
     "aftersales.analytics",
     "aftersales.faults",
+    "aftersales.iot",
+    "aftersales.maintenance",
+    "aftersales.training",
 ]
 
 MIDDLEWARE = [
@@ -323,3 +326,11 @@ ANALYTICS_FIGURES_SECONDS = env_int("ANALYTICS_FIGURES_SECONDS", 300)
 FAULTS_EARLY_FAILURE_DAYS = env_int("FAULTS_EARLY_FAILURE_DAYS", 90)
 FAULTS_EARLY_FAILURE_SHARE = env_str("FAULTS_EARLY_FAILURE_SHARE", "0.02")
 FAULTS_EARLY_FAILURE_MIN = env_int("FAULTS_EARLY_FAILURE_MIN", 3)
+
+# --- Remote monitoring (IoT) -------------------------------------------------------------
+# The MQTT broker units publish to (mqtt://user:password@host:port); the subscriber
+# (`manage.py iot_subscribe`, run beside the workers) reads `IOT_TOPIC_PREFIX/<serial>`.
+MQTT_URL = env_str("MQTT_URL", "mqtt://127.0.0.1:1883")
+IOT_TOPIC_PREFIX = env_str("IOT_TOPIC_PREFIX", "units")
+# The metric a unit reports its hours of use in (preventive maintenance by hours of use).
+IOT_HOURS_METRIC = env_str("IOT_HOURS_METRIC", "run_hours")

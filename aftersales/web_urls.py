@@ -27,6 +27,9 @@ urlpatterns = [
     path("my/", include(("aftersales.portal.urls", "portal"))),
     path("quality/", include(("aftersales.analytics.urls", "analytics"))),
     path("faults/", include(("aftersales.faults.urls", "faults"))),
+    path("monitoring/", include(("aftersales.iot.urls", "iot"))),
+    path("maintenance/", include(("aftersales.maintenance.urls", "maintenance"))),
+    path("training/", include(("aftersales.training.urls", "training"))),
     path("", include(("aftersales.followup.survey_urls", "survey"))),
     path("", include(("aftersales.service.quote_urls", "quotes"))),
 ]

@@ -262,6 +262,8 @@ def test_the_schedule_holds_every_periodic_job_by_task_name():
         "poll-mailboxes": "aftersales.inbox.tasks.poll_mailboxes",
         "quality-reports": "aftersales.analytics.tasks.monthly_reports",
         "warm-quality-figures": "aftersales.analytics.tasks.warm_figures",
+        "watch-units": "aftersales.iot.tasks.watch_units",
+        "plan-maintenance": "aftersales.maintenance.tasks.plan_visits",
     }
     assert by_name["poll-mailboxes"].every == MINUTE
     assert by_name["send-surveys"].every == 5 * MINUTE
@@ -270,6 +272,11 @@ def test_the_schedule_holds_every_periodic_job_by_task_name():
     assert by_name["heartbeat"].every == MINUTE
     assert by_name["quality-reports"].every == datetime.timedelta(hours=1)
     assert by_name["warm-quality-figures"].every == 4 * MINUTE
+    assert by_name["watch-units"].every == MINUTE
+    assert (by_name["plan-maintenance"].at, by_name["plan-maintenance"].tz) == (
+        datetime.time(3, 0),
+        "Asia/Shanghai",
+    )
     assert (by_name["update-contracts"].at, by_name["update-contracts"].tz) == (
         datetime.time(2, 0),
         "Asia/Shanghai",

@@ -1,0 +1,3 @@
+"""Remote monitoring (/monitoring/, namespace `iot`)."""
+
+urlpatterns: list = []

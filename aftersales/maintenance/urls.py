@@ -1,0 +1,3 @@
+"""Preventive maintenance (/maintenance/, namespace `maintenance`)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Training (/training/, namespace `training`)."""
+
+urlpatterns: list = []
