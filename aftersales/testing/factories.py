@@ -131,3 +131,17 @@ class ServiceRequestFactory(factory.django.DjangoModelFactory):
     channel = Channel.PHONE
     subject = factory.Sequence(lambda n: f"空调不制冷 {n}")
     received_at = factory.LazyFunction(timezone.now)
+
+
+class MonitorRuleFactory(factory.django.DjangoModelFactory):
+    """A remote-monitoring rule: over 80 (temperature) for 10 minutes opens a request."""
+
+    class Meta:
+        model = "iot.MonitorRule"
+
+    product = factory.SubFactory(ProductFactory)
+    name = factory.Sequence(lambda n: f"过热 {n}")
+    kind = "over"
+    metric = "temperature"
+    threshold = 80.0
+    minutes = 10
