@@ -1,0 +1,453 @@
+"""Use cases of preventive maintenance: plans, the jobs generated from them, the
+checklist filled in on site and the report it produces.
+
+Decisions (issue 10):
+- A unit follows its most specific plans (contract, then service plan, then product
+  model; see `coverage`).
+- Contracts' included visits (`ServicePlan.pm_visits_per_year`) count per unit and per
+  contract year (from the contract's start). Within the quota a job is free. Beyond it a
+  plan of the contract (or of its service plan) owes nothing more: the job is recorded as
+  *skipped* (no request, no visit, visible on the list). A product-model plan's visit is
+  the manufacturer's recommendation: beyond the quota, or for a unit without a contract,
+  it is still created, marked *chargeable*.
+- Generated requests and visits are the system's (actor none): the visit is written like
+  `dispatch.services.create_visit` does, unscheduled with the due week as its window,
+  but without starting the request's on-site clock (a visit a month ahead is not late).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.roles import BACK_OFFICE, MANAGERS, Role, role_of
+from aftersales.core.errors import Conflict, DomainError, NotAllowed
+from aftersales.dispatch.models import Visit, VisitStatus
+from aftersales.field import services as field_services
+from aftersales.maintenance import coverage, planning
+from aftersales.maintenance.models import (
+    ChecklistItem,
+    JobSource,
+    JobStatus,
+    MaintenanceJob,
+    MaintenancePlan,
+)
+from aftersales.service.choices import Channel, EventKind, Kind, Visibility
+from aftersales.service.models import TimelineEvent
+
+log = logging.getLogger(__name__)
+
+# Jobs that use a contract's included visits.
+COUNTED = (JobStatus.OPEN, JobStatus.DONE)
+
+
+# --- Who may ------------------------------------------------------------------------------
+
+
+def can_view(user) -> bool:
+    """The /maintenance/ pages and API: the back office."""
+    return role_of(user) in BACK_OFFICE
+
+
+def can_manage_plans(user) -> bool:
+    return role_of(user) in MANAGERS
+
+
+def check_manage_plans(user) -> None:
+    if not can_manage_plans(user):
+        raise NotAllowed(_("Only managers and administrators may change maintenance plans."))
+
+
+# --- Plans --------------------------------------------------------------------------------
+
+
+def check_plan(fields: dict, items: list[dict]) -> None:
+    scopes = [name for name in ("product", "contract", "service_plan") if fields.get(name)]
+    if len(scopes) != 1:
+        raise DomainError(
+            _("Choose exactly one of: a product model, a contract or a service plan."),
+            field="product",
+        )
+    if not fields.get("every_months") and not fields.get("every_hours"):
+        raise DomainError(
+            _("Give how often: every N months, every N hours of use, or both."),
+            field="every_months",
+        )
+    for number, item in enumerate(items, start=1):
+        _check_item(number, item)
+
+
+def _check_item(number: int, item: dict) -> None:
+    if not (item.get("text") or "").strip():
+        raise DomainError(_("Checklist item %(n)s: say what to check.") % {"n": number})
+    if item.get("kind") == "measure":
+        low, high = item.get("low"), item.get("high")
+        if low is None and high is None:
+            raise DomainError(
+                _("Checklist item %(n)s: a measured value needs a lowest or highest value.")
+                % {"n": number}
+            )
+        if low is not None and high is not None and low > high:
+            raise DomainError(
+                _("Checklist item %(n)s: the lowest value is above the highest.") % {"n": number}
+            )
+
+
+@transaction.atomic
+def save_plan(
+    actor,
+    *,
+    plan: MaintenancePlan | None = None,
+    fields: dict,
+    items: list[dict],
+    expected_version: int | None = None,
+) -> MaintenancePlan:
+    """Create or change a plan with its ordered checklist (replaced as a whole: results
+    keep their own copy of the items they were filled against)."""
+    check_manage_plans(actor)
+    check_plan(fields, items)
+    if plan is None:
+        plan = MaintenancePlan()
+    else:
+        plan = MaintenancePlan.objects.select_for_update().get(pk=plan.pk)
+        if expected_version is not None and plan.version != int(expected_version):
+            raise Conflict(_("Someone else changed this plan meanwhile; reload and try again."))
+        plan.version += 1
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean(exclude=["version"])
+    plan.save()
+    plan.items.all().delete()
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            plan=plan,
+            position=position,
+            text=item["text"].strip(),
+            kind=item.get("kind") or "check",
+            low=item.get("low"),
+            high=item.get("high"),
+            unit=(item.get("unit") or "").strip(),
+        )
+        for position, item in enumerate(items, start=1)
+    )
+    return plan
+
+
+# --- Generating jobs ----------------------------------------------------------------------
+
+
+def _anchor(cover: coverage.Cover) -> datetime.date:
+    """Where the calendar starts when the unit never had a job under the plan: its
+    installation (or delivery, purchase, first record), and not before the contract."""
+    unit = cover.unit
+    start = (
+        unit.installed_on
+        or unit.delivered_on
+        or unit.purchased_on
+        or unit.warranty_starts_on
+        or timezone.localdate(unit.created_at)
+    )
+    if cover.plan.by_contract and cover.contract is not None:
+        start = max(start, cover.contract.starts_on)
+    return start
+
+
+def _history(covers) -> tuple[dict, dict, set]:
+    """Last job per (unit, plan), free jobs per (unit, contract), all (unit, plan, day)."""
+    plan_ids = {cover.plan.pk for cover in covers}
+    unit_ids = {cover.unit.pk for cover in covers}
+    last, used, seen = {}, {}, set()
+    rows = MaintenanceJob.objects.filter(unit_id__in=unit_ids).values_list(
+        "unit_id", "plan_id", "due_on", "status", "completed_on", "due_hours", "contract_id",
+        "chargeable",
+    )  # fmt: skip
+    for unit_id, plan_id, due_on, status, completed_on, due_hours, contract_id, paid in rows:
+        seen.add((unit_id, plan_id, due_on))
+        if contract_id and not paid and status in COUNTED:
+            used.setdefault((unit_id, contract_id), []).append(due_on)
+        if plan_id not in plan_ids or status == JobStatus.CANCELLED:
+            continue
+        key = (unit_id, plan_id)
+        base = completed_on if status == JobStatus.DONE and completed_on else due_on
+        previous = last.get(key)
+        hours = max(due_hours or 0, previous[1] if previous else 0)
+        last[key] = (max(base, previous[0]) if previous else base, hours)
+    return last, used, seen
+
+
+def _terms(cover, due_on, used) -> tuple[str, bool]:
+    """(status, chargeable) of a job due on `due_on`, honouring the contract's quota."""
+    contract = cover.contract
+    if contract is not None and coverage.covers(contract, due_on):
+        start, end = planning.contract_year(contract.starts_on, due_on)
+        taken = [day for day in used.get((cover.unit.pk, contract.pk), []) if start <= day < end]
+        if len(taken) < contract.plan.pm_visits_per_year:
+            return JobStatus.OPEN, False
+    if cover.plan.by_contract:
+        return JobStatus.SKIPPED, False
+    return JobStatus.OPEN, True
+
+
+def _dues(cover, last, hours, today, until) -> list[tuple[datetime.date, str, int | None]]:
+    plan = cover.plan
+    previous = last.get((cover.unit.pk, plan.pk))
+    dues = []
+    if plan.every_months:
+        anchor = previous[0] if previous else _anchor(cover)
+        dues += [(day, JobSource.CALENDAR, None) for day in
+                 planning.calendar_dues(anchor, plan.every_months, today, until)]  # fmt: skip
+    crossed = planning.hours_due(
+        hours.get(cover.unit.pk), plan.every_hours, previous[1] if previous else None
+    )
+    if crossed is not None:
+        dues.append((today, JobSource.HOURS, crossed))
+    return dues
+
+
+def plan_visits(today: datetime.date | None = None, horizon_days: int = 30) -> list:
+    """Create the jobs (request + unscheduled visit) of every covered unit due from today
+    to `horizon_days` ahead. Idempotent: what exists is not created again."""
+    from aftersales.iot.selectors import usage_hours
+
+    today = today or timezone.localdate()
+    until = today + datetime.timedelta(days=horizon_days)
+    covers = coverage.covered(today)
+    last, used, seen = _history(covers)
+    hours = usage_hours({cover.unit.pk for cover in covers if cover.plan.every_hours})
+    created = []
+    for cover in covers:
+        if cover.plan.by_contract and cover.contract is None:
+            continue
+        for due_on, source, due_hours in _dues(cover, last, hours, today, until):
+            key = (cover.unit.pk, cover.plan.pk, due_on)
+            if key in seen:
+                continue
+            if cover.plan.by_contract and not coverage.covers(cover.contract, due_on):
+                continue
+            status, chargeable = _terms(cover, due_on, used)
+            job = _create_once(cover, due_on, source, due_hours, status, chargeable)
+            seen.add(key)
+            if job is None:
+                continue
+            created.append(job)
+            if job.contract_id and not chargeable and status in COUNTED:
+                used.setdefault((cover.unit.pk, job.contract_id), []).append(due_on)
+    return created
+
+
+def _create_once(cover, due_on, source, due_hours, status, chargeable):
+    """One job in its own transaction; another process that made it first wins."""
+    try:
+        with transaction.atomic():
+            return open_job(
+                cover.unit,
+                cover.plan,
+                due_on,
+                source=source,
+                due_hours=due_hours,
+                contract=cover.contract,
+                chargeable=chargeable,
+                status=status,
+                channel=Channel.API,
+            )
+    except IntegrityError:
+        log.info("maintenance job of unit %s due %s exists already", cover.unit.pk, due_on)
+        return None
+
+
+def _subject(plan, unit) -> str:
+    name = plan.name if plan else _("Preventive maintenance")
+    return f"{name}: {unit.product} {unit.serial_number}"[:200]
+
+
+def _description(plan, due_on, chargeable, reason) -> str:
+    lines = [str(_("Preventive maintenance due on %(day)s.") % {"day": due_on.isoformat()})]
+    if chargeable:
+        lines.append(str(_("Not included in a contract: chargeable.")))
+    if reason:
+        lines.append(reason)
+    if plan is not None and plan.skill_id:
+        lines.append(
+            str(
+                _("Required skill: %(skill)s, level %(level)s or above.")
+                % {"skill": plan.skill, "level": plan.get_skill_level_display()}
+            )
+        )
+    return "\n".join(lines)
+
+
+def _center_for(unit):
+    customer = unit.customer
+    found = field_services.centers_covering(customer.city, getattr(customer, "district", ""))
+    return found[0] if found else None
+
+
+def open_job(
+    unit,
+    plan,
+    due_on,
+    *,
+    source,
+    status=JobStatus.OPEN,
+    contract=None,
+    chargeable=False,
+    due_hours=None,
+    reason="",
+    actor=None,
+    channel=Channel.API,
+) -> MaintenanceJob:
+    """The job row and, unless skipped, its request of kind maintenance and its visit."""
+    from aftersales.service import services as service_services
+
+    job = MaintenanceJob(
+        plan=plan,
+        unit=unit,
+        due_on=due_on,
+        due_hours=due_hours,
+        source=source,
+        status=status,
+        contract=contract,
+        chargeable=chargeable,
+        reason=reason[:255],
+        created_by=actor,
+    )
+    if status == JobStatus.SKIPPED:
+        job.save()
+        return job
+    center = _center_for(unit)
+    job.request = service_services.create_request(
+        actor=actor,
+        customer=unit.customer,
+        subject=_subject(plan, unit),
+        channel=channel,
+        kind=Kind.MAINTENANCE,
+        unit=unit,
+        description=_description(plan, due_on, chargeable, reason),
+        **({"service_center": center} if center else {}),
+    )
+    job.visit = _visit(job.request, center, plan, due_on, actor)
+    job.save()
+    return job
+
+
+def _window(due_on):
+    monday, sunday = planning.due_week(due_on)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(monday, datetime.time(0, 0), zone)
+    end = datetime.datetime.combine(sunday + datetime.timedelta(days=1), datetime.time(0, 0), zone)
+    return start, end
+
+
+def _visit(request, center, plan, due_on, actor):
+    """The request's unscheduled visit in the due week, as dispatch writes one. A person
+    goes through dispatch's own checks; the planner (no person) writes the same row."""
+    if center is None:
+        log.warning(
+            "No center covers %s: maintenance request %s has no visit",
+            request.customer,
+            request.number,
+        )
+        return None
+    window = _window(due_on)
+    duration = plan.duration_minutes if plan else 60
+    skill = plan.skill if plan and plan.skill_id else None
+    if actor is not None:
+        from aftersales.dispatch import services as dispatch_services
+
+        return dispatch_services.create_visit(
+            request, actor=actor, center=center, window=window, duration_minutes=duration,
+            skill=skill,
+        )  # fmt: skip
+    visit = Visit.objects.create(
+        request=request,
+        center=center,
+        status=VisitStatus.UNSCHEDULED,
+        day=timezone.localdate(window[0]),
+        window_start=window[0],
+        window_end=window[1],
+        duration_minutes=duration,
+        skill=skill or (request.unit.product.category if request.unit_id else None),
+        address=" ".join(
+            p for p in (getattr(request.customer, "location", ""), request.customer.address) if p
+        )[:255],
+    )
+    TimelineEvent.objects.create(
+        request=request,
+        kind=EventKind.VISIT,
+        actor=None,
+        visibility=Visibility.INTERNAL,
+        data={"visit": visit.pk, "action": "created", "center": center.pk,
+              "window": [window[0].isoformat(), window[1].isoformat()],
+              "duration_minutes": duration},
+        created_at=timezone.now(),
+    )  # fmt: skip
+    return visit
+
+
+# --- Now, for a unit (iot rules) ----------------------------------------------------------
+
+
+def open_job_of(unit) -> MaintenanceJob | None:
+    return (
+        MaintenanceJob.objects.filter(unit=unit, status=JobStatus.OPEN)
+        .select_related("request", "visit", "plan")
+        .order_by("due_on", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def schedule_now(unit, *, reason: str, actor=None, channel=Channel.IOT) -> MaintenanceJob:
+    """Maintenance for `unit` now (an iot rule's action "schedule preventive maintenance",
+    or a person): a job due today under the unit's applicable plan (a plain maintenance
+    request when it has none). The unit's open job, if it has one, is returned instead of
+    a second one."""
+    from aftersales.assets.models import Unit
+
+    if actor is not None and role_of(actor) not in BACK_OFFICE:
+        raise NotAllowed(_("Only the back office may ask for maintenance now."))
+    # One at a time per unit: two alarms at once must not make two jobs.
+    unit = Unit.objects.select_for_update().select_related("customer", "product").get(pk=unit.pk)
+    existing = open_job_of(unit)
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    covers = coverage.plans_for_unit(unit, today)
+    cover = covers[0] if covers else None
+    plan = cover.plan if cover else None
+    contract = cover.contract if cover else None
+    status, chargeable = JobStatus.OPEN, True
+    if cover is not None:
+        _last, used, _seen = _history([cover])
+        status, chargeable = _terms(cover, today, used)
+        if status == JobStatus.SKIPPED:
+            # Asked for explicitly: done anyway, but not free.
+            status, chargeable = JobStatus.OPEN, True
+    day = today
+    while MaintenanceJob.objects.filter(unit=unit, plan=plan, due_on=day).exists():
+        day += datetime.timedelta(days=1)
+    return open_job(
+        unit, plan, day, source=JobSource.NOW, contract=contract, chargeable=chargeable,
+        reason=reason, actor=actor, channel=channel,
+    )  # fmt: skip
+
+
+# --- Role helpers for the checklist -------------------------------------------------------
+
+
+def can_fill(user, job: MaintenanceJob) -> bool:
+    """The visit's technician, and managers / administrators."""
+    role = role_of(user)
+    if role in MANAGERS:
+        return True
+    visit = job.visit
+    return (
+        role == Role.TECHNICIAN
+        and visit is not None
+        and visit.technician_id is not None
+        and visit.technician.user_id == user.pk
+    )
