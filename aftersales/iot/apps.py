@@ -6,3 +6,8 @@ class IotConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "aftersales.iot"
     verbose_name = _("Remote monitoring")
+
+    def ready(self):
+        from aftersales.iot import receivers
+
+        receivers.connect()
