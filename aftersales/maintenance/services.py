@@ -157,7 +157,8 @@ def _anchor(cover: coverage.Cover) -> datetime.date:
 
 
 def _history(covers) -> tuple[dict, dict, set]:
-    """Last job per (unit, plan), free jobs per (unit, contract), all (unit, plan, day)."""
+    """(last due, last done, last hours) per (unit, plan); the free jobs' due dates per
+    (unit, contract); every (unit, plan, due date) that exists."""
     plan_ids = {cover.plan.pk for cover in covers}
     unit_ids = {cover.unit.pk for cover in covers}
     last, used, seen = {}, {}, set()
@@ -172,10 +173,11 @@ def _history(covers) -> tuple[dict, dict, set]:
         if plan_id not in plan_ids or status == JobStatus.CANCELLED:
             continue
         key = (unit_id, plan_id)
-        base = completed_on if status == JobStatus.DONE and completed_on else due_on
-        previous = last.get(key)
-        hours = max(due_hours or 0, previous[1] if previous else 0)
-        last[key] = (max(base, previous[0]) if previous else base, hours)
+        due, done, hours = last.get(key, (None, None, 0))
+        due = max(due, due_on) if due else due_on
+        if status == JobStatus.DONE and completed_on:
+            done = max(done, completed_on) if done else completed_on
+        last[key] = (due, done, max(hours, due_hours or 0))
     return last, used, seen
 
 
@@ -197,11 +199,15 @@ def _dues(cover, last, hours, today, until) -> list[tuple[datetime.date, str, in
     previous = last.get((cover.unit.pk, plan.pk))
     dues = []
     if plan.every_months:
-        anchor = previous[0] if previous else _anchor(cover)
+        # The calendar counts from the last maintenance done, else from the start; jobs
+        # already made are not made again (due dates never drift by short months).
+        last_due, last_done, _hours = previous or (None, None, 0)
+        anchor = last_done or _anchor(cover)
+        start = max(today, last_due + datetime.timedelta(days=1)) if last_due else today
         dues += [(day, JobSource.CALENDAR, None) for day in
-                 planning.calendar_dues(anchor, plan.every_months, today, until)]  # fmt: skip
+                 planning.calendar_dues(anchor, plan.every_months, start, until)]  # fmt: skip
     crossed = planning.hours_due(
-        hours.get(cover.unit.pk), plan.every_hours, previous[1] if previous else None
+        hours.get(cover.unit.pk), plan.every_hours, previous[2] if previous else None
     )
     if crossed is not None:
         dues.append((today, JobSource.HOURS, crossed))

@@ -1,0 +1,178 @@
+"""Generation over a frozen year: the planner runs every day, as the periodic job does."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from aftersales.dispatch.models import Visit, VisitStatus
+from aftersales.iot.models import UnitState
+from aftersales.maintenance import services
+from aftersales.maintenance.models import JobSource, JobStatus, MaintenanceJob, MaintenancePlan
+from aftersales.service.models import ServiceRequest
+from aftersales.testing.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def run_year(year=2026, step_days=1):
+    """The daily 03:00 job for every day of the year."""
+    day = datetime.date(year, 1, 1)
+    with time_machine.travel(datetime.datetime(year, 1, 1, 3, tzinfo=SHANGHAI), tick=False) as t:
+        while day.year == year:
+            services.plan_visits(day)
+            day += datetime.timedelta(days=step_days)
+            t.shift(datetime.timedelta(days=step_days))
+
+
+def dues(unit, **filters):
+    return list(
+        MaintenanceJob.objects.filter(unit=unit, **filters)
+        .order_by("due_on")
+        .values_list("due_on", flat=True)
+    )
+
+
+def test_every_3_months_gives_4_visits_a_year_on_the_expected_dates(covered_city, unit_of, product):
+    MaintenancePlan.objects.create(
+        name="季度", product=product, every_months=3, duration_minutes=120
+    )
+    first, second = (
+        unit_of(installed_on=datetime.date(2025, 11, 15)),
+        unit_of(installed_on=datetime.date(2025, 12, 31)),
+    )
+    run_year()
+    assert dues(first) == [datetime.date(2026, m, 15) for m in (2, 5, 8, 11)]
+    # 31 December + 3 months is the last day of March (and so on from there).
+    assert dues(second) == [
+        datetime.date(2026, 3, 31),
+        datetime.date(2026, 6, 30),
+        datetime.date(2026, 9, 30),
+        datetime.date(2026, 12, 31),
+    ]
+    job = MaintenanceJob.objects.get(unit=first, due_on=datetime.date(2026, 5, 15))
+    assert job.request.kind == "maintenance" and job.request.unit == first
+    assert job.visit.status == VisitStatus.UNSCHEDULED and job.visit.duration_minutes == 120
+    # The window is the due week, Monday to Sunday (15 May 2026 is a Friday).
+    start = job.visit.window_start.astimezone(SHANGHAI)
+    end = job.visit.window_end.astimezone(SHANGHAI)
+    assert (start.date(), end.date()) == (datetime.date(2026, 5, 11), datetime.date(2026, 5, 18))
+    # Created ahead of time, within the 30-day horizon.
+    assert job.request.created_at.astimezone(SHANGHAI).date() == datetime.date(2026, 4, 15)
+    # No contract: the model's recommended visits are chargeable.
+    assert job.chargeable
+
+
+def test_running_twice_creates_nothing_more(covered_city, unit_of, product):
+    MaintenancePlan.objects.create(name="月度", product=product, every_months=1)
+    unit_of(installed_on=datetime.date(2025, 12, 20))
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 3, tzinfo=SHANGHAI), tick=False):
+        first = services.plan_visits(datetime.date(2026, 1, 5))
+        again = services.plan_visits(datetime.date(2026, 1, 5))
+    assert len(first) == 1 and again == []
+    assert (
+        MaintenanceJob.objects.count(),
+        ServiceRequest.objects.count(),
+        Visit.objects.count(),
+    ) == (1, 1, 1)
+
+
+def test_hours_of_use_follow_the_unit_state(covered_city, unit_of, product):
+    MaintenancePlan.objects.create(name="500 小时", product=product, every_hours=500)
+    unit = unit_of()
+    state = UnitState.objects.create(
+        unit=unit, last_seen_at="2026-03-01T00:00Z", metrics={"run_hours": 120}
+    )
+
+    def on(day, hours):
+        state.metrics = {"run_hours": hours}
+        state.save()
+        with time_machine.travel(datetime.datetime(2026, 3, day, 3, tzinfo=SHANGHAI), tick=False):
+            return services.plan_visits(datetime.date(2026, 3, day))
+
+    assert on(1, 120) == []
+    [job] = on(2, 510.5)
+    assert (job.due_on, job.due_hours, job.source) == (
+        datetime.date(2026, 3, 2),
+        500,
+        JobSource.HOURS,
+    )
+    assert on(3, 990) == []
+    [job] = on(4, 1002)
+    assert job.due_hours == 1000
+    assert on(5, 1003) == []
+
+
+def test_contract_included_visits_per_year_are_honoured(
+    covered_city, unit_of, service_plan, contract_for
+):
+    gold = service_plan(pm_visits_per_year=2)
+    unit = unit_of(installed_on=datetime.date(2024, 6, 1))
+    contract = contract_for(gold, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    MaintenancePlan.objects.create(name="金牌季度保养", contract=contract, every_months=3)
+    run_year()
+    open_free = dues(unit, status=JobStatus.OPEN, chargeable=False, contract=contract)
+    assert open_free == [datetime.date(2026, 4, 1), datetime.date(2026, 7, 1)]
+    # The quota is used: the contract's third visit is not owed (skipped, no request).
+    skipped = MaintenanceJob.objects.get(unit=unit, status=JobStatus.SKIPPED)
+    assert skipped.due_on == datetime.date(2026, 10, 1) and skipped.request is None
+    # 1 January 2027 is after the contract's end: nothing.
+    assert ServiceRequest.objects.filter(unit=unit).count() == 2
+
+
+def test_a_model_plan_beyond_the_quota_is_chargeable(
+    covered_city, unit_of, product, service_plan, contract_for
+):
+    unit = unit_of(installed_on=datetime.date(2025, 11, 15))
+    contract_for(
+        service_plan(pm_visits_per_year=2), datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    )
+    MaintenancePlan.objects.create(name="季度", product=product, every_months=3)
+    run_year()
+    rows = MaintenanceJob.objects.filter(unit=unit).order_by("due_on")
+    assert [job.chargeable for job in rows] == [False, False, True, True]
+
+
+def test_service_plan_plans_cover_the_contract_units_only(
+    covered_city, unit_of, product, service_plan, contract_for, customer
+):
+    gold = service_plan(pm_visits_per_year=4)
+    inside, outside = unit_of(), unit_of()
+    contract_for(gold, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), units=[inside])
+    MaintenancePlan.objects.create(name="金牌", service_plan=gold, every_months=6)
+    run_year(step_days=7)
+    assert dues(inside) == [datetime.date(2026, 7, 1)]
+    assert dues(outside) == []
+
+
+def test_units_outside_models_and_contracts_are_not_covered(
+    covered_city, unit_of, product, service_plan, contract_for
+):
+    MaintenancePlan.objects.create(name="季度", product=product, every_months=3)
+    other_model = unit_of(product=ProductFactory())
+    expired_plan = service_plan(pm_visits_per_year=4, code="silver")
+    contract = contract_for(
+        expired_plan, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), status="expired"
+    )
+    MaintenancePlan.objects.create(name="银牌", contract=contract, every_months=1)
+    MaintenancePlan.objects.create(
+        name="停用", product=other_model.product, every_months=1, active=False
+    )
+    run_year(step_days=7)
+    assert dues(other_model) == []
+    assert not MaintenanceJob.objects.filter(plan__contract=contract).exists()
+
+
+def test_contract_plan_wins_over_the_model_plan(
+    covered_city, unit_of, product, service_plan, contract_for
+):
+    unit = unit_of()
+    contract = contract_for(service_plan(4), datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    MaintenancePlan.objects.create(name="型号", product=product, every_months=1)
+    MaintenancePlan.objects.create(name="合同", contract=contract, every_months=6)
+    run_year(step_days=7)
+    assert set(MaintenanceJob.objects.filter(unit=unit).values_list("plan__name", flat=True)) == {
+        "合同"
+    }
