@@ -153,6 +153,14 @@ class Session(models.Model):
         return f"{self.course} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
+    def seats_left(self) -> int:
+        """Seats still free; reads the `taken` annotation of `selectors.sessions` if there."""
+        taken = getattr(self, "taken", None)
+        if taken is None:
+            taken = self.enrolments.count()
+        return max(0, self.seats - taken)
+
+    @property
     def place(self) -> str:
         parts = [str(self.center) if self.center_id else "", self.address, self.online_link]
         return " — ".join(p for p in parts if p)
