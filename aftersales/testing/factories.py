@@ -145,3 +145,43 @@ class MonitorRuleFactory(factory.django.DjangoModelFactory):
     metric = "temperature"
     threshold = 80.0
     minutes = 10
+
+
+# --- training -------------------------------------------------------------------------
+
+
+class TrainingCourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Course"
+
+    title = factory.Sequence(lambda n: f"空调操作培训 {n}")
+    audience = "operators"
+    delivery = "center"
+    duration_hours = "4.0"
+    price = "800.00"
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Session"
+
+    course = factory.SubFactory(TrainingCourseFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=4))
+    address = "上海市浦东新区张江路 100 号 培训教室"
+    seats = 10
+    status = "open"
+
+
+class TrainingTechnicianFactory(factory.django.DjangoModelFactory):
+    """A technician profile (field.Technician) with its user and home center."""
+
+    class Meta:
+        model = "field.Technician"
+
+    home_center = factory.SubFactory(ServiceCenterFactory)
+    user = factory.SubFactory(
+        UserFactory,
+        role=Role.TECHNICIAN,
+        service_center=factory.SelfAttribute("..home_center"),
+    )
