@@ -457,3 +457,206 @@ def can_fill(user, job: MaintenanceJob) -> bool:
         and visit.technician_id is not None
         and visit.technician.user_id == user.pk
     )
+
+
+# --- The checklist on site ----------------------------------------------------------------
+
+# Visits on which the checklist may be completed: the technician is there, or has been.
+CAN_COMPLETE_ON = (VisitStatus.ON_SITE, VisitStatus.COMPLETED)
+
+
+def check_fill(user, job: MaintenanceJob) -> None:
+    if not can_fill(user, job):
+        raise NotAllowed(_("Only the visit's technician or a manager may fill in this checklist."))
+    if job.status != JobStatus.OPEN:
+        raise Conflict(_("This maintenance is %(status)s; its checklist is final.")
+                       % {"status": job.get_status_display().lower()})  # fmt: skip
+
+
+def latest_result(job: MaintenanceJob):
+    return job.results.order_by("-number").first()
+
+
+def blank_items(job: MaintenanceJob) -> list[dict]:
+    """The plan's items as the checklist starts: nothing found yet."""
+    if job.plan_id is None:
+        return []
+    return [
+        {
+            "key": str(item.pk),
+            "text": item.text,
+            "kind": item.kind,
+            "low": None if item.low is None else str(item.low),
+            "high": None if item.high is None else str(item.high),
+            "unit": item.unit,
+            "passed": None,
+            "value": "",
+            "note": "",
+            "action": "",
+            "action_due": "",
+        }
+        for item in job.plan.items.all()
+    ]
+
+
+def current_items(job: MaintenanceJob) -> list[dict]:
+    result = latest_result(job)
+    return [dict(item) for item in result.items] if result else blank_items(job)
+
+
+def _decimal(value, number):
+    from decimal import Decimal, InvalidOperation
+
+    text = str(value).strip().replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise DomainError(
+            _("Item %(n)s: %(value)s is not a number.") % {"n": number, "value": value},
+            field=f"value_{number}",
+        ) from None
+
+
+def _in_range(item, measured) -> bool:
+    from decimal import Decimal
+
+    low, high = item.get("low"), item.get("high")
+    return (low is None or measured >= Decimal(low)) and (high is None or measured <= Decimal(high))
+
+
+def _apply(number: int, item: dict, answer: dict) -> dict:
+    """One item with what was found: a measured value out of range is a failure, whatever
+    was ticked."""
+    item = dict(item)
+    item["note"] = (answer.get("note") or "").strip()[:500]
+    item["action"] = (answer.get("action") or "").strip()[:500]
+    due = answer.get("action_due")
+    item["action_due"] = due.isoformat() if hasattr(due, "isoformat") else (due or "")
+    if item["kind"] == "measure":
+        value = answer.get("value")
+        if value in (None, ""):
+            item["value"], item["passed"] = "", None
+        else:
+            measured = _decimal(value, number)
+            item["value"], item["passed"] = str(measured), _in_range(item, measured)
+    else:
+        passed = answer.get("passed")
+        item["passed"] = None if passed in (None, "") else passed in (True, "true", "pass", "1")
+    return item
+
+
+def _check_complete(job: MaintenanceJob, items: list[dict]) -> None:
+    if job.visit_id and job.visit.status not in CAN_COMPLETE_ON:
+        raise DomainError(_("Complete the checklist on site: check in first."))
+    for number, item in enumerate(items, start=1):
+        if item["passed"] is None:
+            raise DomainError(
+                _("Item %(n)s (%(text)s) has no result yet.") % {"n": number, "text": item["text"]},
+                field=f"item_{number}",
+            )
+        if item["passed"] is False and not item["action"]:
+            raise DomainError(
+                _("Item %(n)s (%(text)s) failed: say what was agreed with the customer.")
+                % {"n": number, "text": item["text"]},
+                field=f"action_{number}",
+            )
+
+
+@transaction.atomic
+def save_checklist(
+    job: MaintenanceJob,
+    actor,
+    *,
+    answers: dict,
+    complete: bool = False,
+    expected_version: int | None = None,
+):
+    """Save what was found as a new version of the checklist (answers by item key); with
+    `complete`, the version is final, the job done and the report printed and sent."""
+    check_fill(actor, job)
+    job = (
+        MaintenanceJob.objects.select_for_update()
+        .select_related(
+            "plan", "unit__customer", "unit__product", "request", "visit__technician__user"
+        )
+        .get(pk=job.pk)
+    )
+    check_fill(actor, job)
+    if expected_version is not None and job.version != int(expected_version):
+        raise Conflict(_("Someone else saved this checklist meanwhile; reload and try again."))
+    items = [
+        _apply(number, item, answers.get(item["key"], {}))
+        for number, item in enumerate(current_items(job), start=1)
+    ]
+    if complete:
+        _check_complete(job, items)
+    from aftersales.maintenance.models import ChecklistResult, Outcome
+
+    previous = latest_result(job)
+    result = ChecklistResult.objects.create(
+        job=job,
+        number=(previous.number + 1) if previous else 1,
+        items=items,
+        completed=complete,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    job.version += 1
+    fields = ["version"]
+    if complete:
+        job.status = JobStatus.DONE
+        job.completed_on = timezone.localdate()
+        passed = all(item["passed"] for item in items)
+        job.outcome = Outcome.PASSED if passed else Outcome.FAILED
+        fields += ["status", "completed_on", "outcome"]
+        if job.request_id:
+            job.report = _file_report(job, result, actor)
+            fields.append("report")
+    job.save(update_fields=fields)
+    return result
+
+
+def _file_report(job: MaintenanceJob, result, actor):
+    """The report in the customer's language, filed on the request (public) and mailed."""
+    from django.core.files.base import ContentFile
+    from django.utils import translation
+
+    from aftersales.maintenance import pdf
+    from aftersales.notifications.services import notify
+    from aftersales.service import services as service_services
+
+    customer = job.unit.customer
+    with translation.override(customer.language or None):
+        passed = job.outcome == "passed"
+        content = pdf.report_pdf(job, result)
+        title = pdf.title(passed)
+        message = _message(job, result, title)
+    attachment = service_services.add_attachment(
+        job.request,
+        actor=actor,
+        upload=ContentFile(content, name=f"{job.request.number}-maintenance-{job.pk}.pdf"),
+        visibility=Visibility.PUBLIC,
+    )
+    notify(
+        "agent_reply",
+        request=job.request,
+        customer=customer,
+        context={"message": message, "replied_by": str(actor.get_full_name() or actor)},
+        dedupe_key=f"maintenance-report:{job.pk}",
+        attachments=[attachment],
+    )
+    return attachment
+
+
+def _message(job, result, title) -> str:
+    failed = [item["text"] for item in result.items if item.get("passed") is False]
+    lines = [
+        str(_("%(title)s of your %(product)s (%(serial)s) is attached.")
+            % {"title": title, "product": job.unit.product, "serial": job.unit.serial_number})
+    ]  # fmt: skip
+    if failed:
+        lines.append(str(_("Items that need corrective action: %(items)s.")
+                         % {"items": "; ".join(failed)}))  # fmt: skip
+    else:
+        lines.append(str(_("All items meet the requirements.")))
+    return "\n".join(lines)

@@ -67,3 +67,30 @@ def contract_for(customer):
         return contract
 
     return build
+
+
+@pytest.fixture
+def on_site_job(covered_city, unit_of, product, technician):
+    """A maintenance job whose visit the technician is on, with a three-item checklist."""
+    from aftersales.field.models import Technician
+    from aftersales.maintenance import services
+    from aftersales.maintenance.models import ChecklistItem, MaintenancePlan
+
+    plan = MaintenancePlan.objects.create(name="季度保养", product=product, every_months=3)
+    ChecklistItem.objects.create(plan=plan, position=1, text="Filters clean", kind="check")
+    ChecklistItem.objects.create(
+        plan=plan, position=2, text="Outlet temperature", kind="measure",
+        low=Decimal("5"), high=Decimal("12"), unit="°C",
+    )  # fmt: skip
+    ChecklistItem.objects.create(plan=plan, position=3, text="冷媒无泄漏", kind="check")
+    unit = unit_of()
+    unit.customer.email = "buyer@example.com"
+    unit.customer.language = "en"
+    unit.customer.save()
+    job = services.schedule_now(unit, reason="due")
+    visit = job.visit
+    visit.technician = Technician.objects.create(user=technician, home_center=covered_city)
+    visit.status = "on_site"
+    visit.save()
+    job.refresh_from_db()
+    return job
