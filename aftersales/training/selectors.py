@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from aftersales.accounts.roles import Role, role_of
 from aftersales.customers.models import Contact
 from aftersales.field.models import Technician
 from aftersales.training.models import Certificate, Course, Enrolment, Session, SessionStatus
@@ -80,3 +81,37 @@ def search_people(q: str) -> tuple[list[Contact], list[Technician]]:
         .order_by("user__username")[:SEARCH_LIMIT]
     )
     return list(contacts), list(technicians)
+
+
+def visible_enrolments(user) -> QuerySet[Enrolment]:
+    """The back office sees every enrolment, a trainer their sessions', a technician
+    their own; nobody else any."""
+    from aftersales.training.services import BACK_OFFICE, can_view
+
+    rows = Enrolment.objects.select_related(
+        "session__course", "contact", "customer", "technician__user", "contract", "certificate"
+    ).order_by("-id")
+    if role_of(user) in BACK_OFFICE:
+        return rows
+    if can_view(user):
+        return rows.filter(Q(technician__user=user) | Q(session__trainer=user))
+    return rows.none()
+
+
+def visible_certificates(user) -> QuerySet[Certificate]:
+    """As `visible_enrolments`, and a customer's logins see their contacts' certificates
+    (a company contact's login only their own)."""
+    from aftersales.training.services import BACK_OFFICE, can_view
+
+    rows = certificates().order_by("-issued_at", "-id")
+    role = role_of(user)
+    if role in BACK_OFFICE:
+        return rows
+    if can_view(user):
+        return rows.filter(
+            Q(enrolment__technician__user=user) | Q(enrolment__session__trainer=user)
+        )
+    if role == Role.CUSTOMER and user.customer_id:
+        rows = rows.filter(enrolment__customer_id=user.customer_id)
+        return rows.filter(enrolment__contact_id=user.contact_id) if user.contact_id else rows
+    return rows.none()

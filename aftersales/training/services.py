@@ -193,13 +193,13 @@ def enrol(session: Session, *, actor, contact=None, technician=None) -> Enrolmen
     if (contact is None) == (technician is None):
         raise DomainError(_("Choose a customer contact or a technician to enrol."))
     session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
-    if session.status not in ENROLLING:
+    taken = session.enrolments.count()
+    if session.status not in ENROLLING and session.status != SessionStatus.FULL:
         raise Conflict(
             _("This session is %(status)s: nobody can be enrolled.")
             % {"status": session.get_status_display()}
         )
-    taken = session.enrolments.count()
-    if taken >= session.seats:
+    if taken >= session.seats or session.status == SessionStatus.FULL:
         raise Conflict(_("This session is full: all %(seats)s seats are taken.") % {
             "seats": session.seats})  # fmt: skip
     if technician is not None and not technician.active:
