@@ -1,0 +1,24 @@
+"""`{% maintenance_checklist visit %}`: the checklist panel on a maintenance visit's page
+(dispatch's template), so the dispatch view needs no change to show it."""
+
+from django import template
+
+from aftersales.maintenance import selectors, services
+
+register = template.Library()
+
+
+@register.inclusion_tag("maintenance/_visit_checklist.html", takes_context=True)
+def maintenance_checklist(context, visit):
+    request = context.get("request")
+    job = selectors.job_of_visit(visit.pk) if visit is not None else None
+    if job is None or request is None:
+        return {"job": None}
+    user = request.user
+    return {
+        "job": job,
+        "items": services.current_items(job),
+        "can_fill": services.can_fill(user, job) and job.status == "open",
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }
