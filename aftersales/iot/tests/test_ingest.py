@@ -171,15 +171,30 @@ def test_a_new_request_only_after_the_first_is_done(unit, rule, manager):
 
 
 def test_under_and_code_rules(unit):
-    MonitorRuleFactory(product=unit.product, name="Low pressure", kind=RuleKind.UNDER,
-                       metric="pressure", threshold=1.5, minutes=0)  # fmt: skip
-    MonitorRuleFactory(product=unit.product, name="Compressor fault", kind=RuleKind.CODE,
-                       metric="", threshold=None, code="E23", minutes=0)  # fmt: skip
+    MonitorRuleFactory(
+        product=unit.product,
+        name="Low pressure",
+        kind=RuleKind.UNDER,
+        metric="pressure",
+        threshold=1.5,
+        minutes=0,
+    )
+    MonitorRuleFactory(
+        product=unit.product,
+        name="Compressor fault",
+        kind=RuleKind.CODE,
+        metric="",
+        threshold=None,
+        code="E23",
+        minutes=0,
+    )
     send(unit.serial_number, 0, pressure=2.0)
     assert not iot_requests(unit).exists()
     send(unit.serial_number, 1, pressure=1.2)
-    services.ingest(unit.serial_number, {"at": (START + datetime.timedelta(minutes=2)).isoformat(),
-                                         "codes": ["E23"]})  # fmt: skip
+    services.ingest(
+        unit.serial_number,
+        {"at": (START + datetime.timedelta(minutes=2)).isoformat(), "codes": ["E23"]},
+    )
     subjects = sorted(iot_requests(unit).values_list("subject", flat=True))
     assert [s.split(" on unit")[0] for s in subjects] == ["Compressor fault", "Low pressure"]
 
@@ -202,8 +217,9 @@ def test_telling_the_customer(unit, rule):
     rule.save()
     send(unit.serial_number, 0, temperature=90)
     request = iot_requests(unit).get()
-    public = TimelineEvent.objects.get(request=request, visibility=Visibility.PUBLIC,
-                                       kind=EventKind.COMMENT)  # fmt: skip
+    public = TimelineEvent.objects.get(
+        request=request, visibility=Visibility.PUBLIC, kind=EventKind.COMMENT
+    )
     assert "remote monitoring noticed" in public.body
     events = set(OutboundMessage.objects.filter(request=request).values_list("event", flat=True))
     assert "agent_reply" in events
@@ -211,9 +227,18 @@ def test_telling_the_customer(unit, rule):
 
 def test_a_batch_takes_few_queries(django_assert_max_num_queries, rule):
     units = UnitFactory.create_batch(20, product=rule.product)
-    batch = [(u.serial_number, {"at": (START + datetime.timedelta(minutes=m)).isoformat(),
-                                "metrics": {"temperature": 50 + m}}, None)
-             for u in units for m in range(5)]  # fmt: skip
+    batch = [
+        (
+            u.serial_number,
+            {
+                "at": (START + datetime.timedelta(minutes=m)).isoformat(),
+                "metrics": {"temperature": 50 + m},
+            },
+            None,
+        )
+        for u in units
+        for m in range(5)
+    ]
     with django_assert_max_num_queries(8):
         result = services.ingest_many(batch)
     assert result.stored == 100

@@ -26,8 +26,14 @@ def test_a_silent_unit_gets_one_request_from_the_watch(manager):
     unit, quiet = UnitFactory(), None
     quiet = UnitFactory(product=unit.product)
     never = UnitFactory(product=unit.product)  # never reported: not monitored
-    MonitorRuleFactory(product=unit.product, name="Silent", kind=RuleKind.SILENCE, metric="",
-                       threshold=None, minutes=60)  # fmt: skip
+    MonitorRuleFactory(
+        product=unit.product,
+        name="Silent",
+        kind=RuleKind.SILENCE,
+        metric="",
+        threshold=None,
+        minutes=60,
+    )
     with time_machine.travel(START, tick=False):
         services.ingest(unit.serial_number, {"metrics": {"temperature": 20}})
         services.ingest(quiet.serial_number, {"metrics": {"temperature": 20}})
@@ -54,9 +60,11 @@ def test_two_messages_at_once_open_one_request():
     with time_machine.travel(at(30), tick=True):
         results = run_together(
             services.ingest,
-            [(unit.serial_number, {"at": at(m).isoformat(), "metrics": {"temperature": 90 + m}})
-             for m in range(4)],
-        )  # fmt: skip
+            [
+                (unit.serial_number, {"at": at(m).isoformat(), "metrics": {"temperature": 90 + m}})
+                for m in range(4)
+            ],
+        )
     assert not [r for r in results if isinstance(r, BaseException)]
     assert ServiceRequest.objects.filter(unit=unit, channel=Channel.IOT).count() == 1
     assert Alarm.objects.filter(unit=unit).count() == 1
