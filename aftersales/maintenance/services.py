@@ -84,6 +84,8 @@ def check_plan(fields: dict, items: list[dict]) -> None:
 def _check_item(number: int, item: dict) -> None:
     if not (item.get("text") or "").strip():
         raise DomainError(_("Checklist item %(n)s: say what to check.") % {"n": number})
+    if item.get("kind", "check") not in ("check", "measure"):
+        raise DomainError(_("Checklist item %(n)s: the kind is check or measure.") % {"n": number})
     if item.get("kind") == "measure":
         low, high = item.get("low"), item.get("high")
         if low is None and high is None:
