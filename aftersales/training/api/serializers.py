@@ -4,6 +4,14 @@ from aftersales.training.models import Certificate, Course, Enrolment, Result, S
 
 
 class CourseSerializer(serializers.ModelSerializer):
+    # Plain fields: the enum names "audience" and the skill levels are taken in the schema.
+    audience = serializers.CharField(
+        read_only=True, help_text="executives, managers, it_staff, operators or support"
+    )
+    certifies_level = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="1 trainee, 2 certified, 3 senior, 4 expert"
+    )
+
     class Meta:
         model = Course
         fields = ["id", "title", "audience", "delivery", "duration_hours", "price", "currency",

@@ -16,7 +16,7 @@ from aftersales.testing.factories import (
     TrainingTechnicianFactory,
 )
 from aftersales.training import services
-from aftersales.training.models import Certificate, SkillRaise, SessionStatus
+from aftersales.training.models import Certificate, SessionStatus, SkillRaise
 from aftersales.training.services import Mark
 
 
