@@ -42,7 +42,9 @@ class Delivery(models.TextChoices):
 
 class Course(models.Model):
     title = models.CharField(_("title"), max_length=200)
-    audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices)
+    audience = models.CharField(
+        pgettext_lazy("training course", "audience"), max_length=12, choices=Audience.choices
+    )
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
     duration_hours = models.DecimalField(_("duration (hours)"), max_digits=5, decimal_places=1)
     price = models.DecimalField(
@@ -79,7 +81,7 @@ class Course(models.Model):
         blank=True,
         help_text=_("Technicians who pass reach this level in the course's category."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("training course", "description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -175,7 +177,7 @@ class Attendance(models.TextChoices):
 class Result(models.TextChoices):
     NONE = "", _("No result")
     PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("training result", "Failed")
 
 
 class Enrolment(models.Model):
@@ -269,7 +271,9 @@ class Enrolment(models.Model):
 
 
 class Certificate(models.Model):
-    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    number = models.CharField(
+        pgettext_lazy("certificate", "number"), max_length=32, unique=True, editable=False
+    )
     enrolment = models.OneToOneField(
         Enrolment,
         verbose_name=_("enrolment"),

@@ -4,6 +4,7 @@ whose CID font prints Chinese without a font file)."""
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
@@ -21,13 +22,13 @@ def render(certificate: Certificate, *, compress: bool = True) -> bytes:
     service_name = getattr(settings, "SERVICE_NAME", "") or "aftersales"
     facts = [
         (_("Course"), course.title),
-        (_("Audience"), course.get_audience_display()),
+        (pgettext("training course", "Audience"), course.get_audience_display()),
         (_("Held on"), timezone.localtime(session.starts_at).strftime("%Y-%m-%d")),
         (_("Duration (hours)"), course.duration_hours),
         (_("Place"), session.place),
         (_("Trainer"), session.trainer or "—"),
         (_("Score"), enrolment.score if enrolment.score is not None else "—"),
-        (_("Number"), certificate.number),
+        (pgettext("certificate", "Number"), certificate.number),
     ]
     if enrolment.technician_id and course.certifies_level and course.category_id:
         facts.append(

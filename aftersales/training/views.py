@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.core.decorators import allowed_if
@@ -140,7 +141,7 @@ def _render_session(request, session, roster, *, status=200, errors=()):
 
 
 def _headers():
-    return [_("Name"), _("Customer"), _("Phone"), _("Kind"), _("Price"),
+    return [pgettext("person", "Name"), _("Customer"), _("Phone"), _("Kind"), _("Price"),
             _("Included in contract"), _("Attendance"), _("Result"), _("Score"),
             _("Certificate")]  # fmt: skip
 
