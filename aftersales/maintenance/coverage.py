@@ -35,13 +35,11 @@ def covers(contract: ServiceContract, day: datetime.date) -> bool:
     return contract.cancelled_on is None or day < contract.cancelled_on
 
 
-def active_contracts(today: datetime.date) -> list[ServiceContract]:
-    return list(
-        ServiceContract.objects.filter(status=ContractStatus.ACTIVE, ends_on__gte=today)
-        .select_related("plan")
-        .prefetch_related("units")
-        .order_by("-plan__rank", "pk")
-    )
+def active_contracts(today: datetime.date, customer_id=None) -> list[ServiceContract]:
+    rows = ServiceContract.objects.filter(status=ContractStatus.ACTIVE, ends_on__gte=today)
+    if customer_id is not None:
+        rows = rows.filter(customer_id=customer_id)
+    return list(rows.select_related("plan").prefetch_related("units").order_by("-plan__rank", "pk"))
 
 
 def contracts_by_unit(contracts, units) -> dict[int, ServiceContract]:
@@ -72,8 +70,9 @@ def _units_of_customers(customer_ids) -> dict[int, list[Unit]]:
     return owned
 
 
-def covered(today: datetime.date, plans=None) -> list[Cover]:
-    """Every (unit, plan, contract) to plan for, most specific plans only."""
+def covered(today: datetime.date, plans=None, only: Unit | None = None) -> list[Cover]:
+    """Every (unit, plan, contract) to plan for, most specific plans only; with `only` (a
+    unit), that unit's alone (its customer's contracts, its own row)."""
     plans = list(
         plans
         if plans is not None
@@ -81,14 +80,16 @@ def covered(today: datetime.date, plans=None) -> list[Cover]:
             "product", "contract", "service_plan", "skill"
         )
     )
-    contracts = active_contracts(today)
+    contracts = active_contracts(today, only.customer_id if only else None)
     customer_ids = {contract.customer_id for contract in contracts}
     owned = _units_of_customers(customer_ids)
     product_ids = [plan.product_id for plan in plans if plan.product_id]
     model_units = defaultdict(list)
     rows = Unit.objects.filter(product_id__in=product_ids, status=UnitStatus.IN_USE)
-    for unit in rows.select_related("product", "customer"):
-        model_units[unit.product_id].append(unit)
+    if only is not None:
+        rows = rows.filter(pk=only.pk)
+    for row in rows.select_related("product", "customer"):
+        model_units[row.product_id].append(row)
     all_units = [unit for units in model_units.values() for unit in units]
     all_units += [unit for units in owned.values() for unit in units]
     best_contract = contracts_by_unit(contracts, all_units)
@@ -122,4 +123,4 @@ def plans_for_unit(unit: Unit, today: datetime.date) -> list[Cover]:
     plans = MaintenancePlan.objects.filter(active=True).select_related(
         "product", "contract", "service_plan", "skill"
     )
-    return [cover for cover in covered(today, plans) if cover.unit.pk == unit.pk]
+    return [cover for cover in covered(today, plans, unit) if cover.unit.pk == unit.pk]

@@ -577,7 +577,7 @@ def save_checklist(
     `complete`, the version is final, the job done and the report printed and sent."""
     check_fill(actor, job)
     job = (
-        MaintenanceJob.objects.select_for_update()
+        MaintenanceJob.objects.select_for_update(of=("self",))
         .select_related(
             "plan", "unit__customer", "unit__product", "request", "visit__technician__user"
         )
