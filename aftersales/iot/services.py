@@ -267,10 +267,10 @@ def ingest_many(messages: Iterable[tuple]) -> IngestResult:
             ],
             ignore_conflicts=True,
         )
-        states, created = _states_of({r.unit.pk for r in readings})
+        states = _states_of({r.unit.pk for r in readings})
         newest = _move_states(readings, states)
         hits = _evaluate(newest)
-        _save_states(states, created)
+        _save_states({state.unit_id: state for _reading, state in newest})
     result.stored = len(readings)
     STATS["stored"] += len(readings)
     for reading, rule, since in _not_yet_raised(hits):
@@ -284,13 +284,11 @@ def ingest_many(messages: Iterable[tuple]) -> IngestResult:
     return result
 
 
-def _states_of(unit_ids: set[int]) -> tuple[dict[int, UnitState], set[int]]:
-    """The units' states under a row lock (a concurrent HTTP ingest waits), and which units
-    have none yet."""
-    states = {
+def _states_of(unit_ids: set[int]) -> dict[int, UnitState]:
+    """The units' states under a row lock (a concurrent HTTP ingest waits for this one)."""
+    return {
         s.unit_id: s for s in UnitState.objects.select_for_update().filter(unit_id__in=unit_ids)
     }
-    return states, unit_ids - states.keys()
 
 
 def _move_states(readings: list[Reading], states: dict) -> list[tuple[Reading, UnitState]]:
@@ -314,15 +312,21 @@ def _move_states(readings: list[Reading], states: dict) -> list[tuple[Reading, U
     return newest
 
 
-def _save_states(states: dict[int, UnitState], created: set[int]) -> None:
-    new = [s for unit_id, s in states.items() if unit_id in created]
-    old = [s for unit_id, s in states.items() if unit_id not in created]
-    if new:
-        UnitState.objects.bulk_create(new, ignore_conflicts=True)
-    if old:
-        UnitState.objects.bulk_update(
-            old, ["last_seen_at", "metrics", "codes", "conditions", "updated_at"]
-        )
+def _save_states(states: dict[int, UnitState]) -> None:
+    """Write every state of the batch with one upsert (INSERT … ON CONFLICT (unit) DO
+    UPDATE, on SQLite and PostgreSQL): `bulk_update` builds a CASE per row and field and
+    cost 85 % of an ingest's time."""
+    rows = [
+        UnitState(unit_id=unit_id, last_seen_at=s.last_seen_at, metrics=s.metrics,
+                  codes=s.codes, conditions=s.conditions, updated_at=s.updated_at)
+        for unit_id, s in states.items()
+    ]  # fmt: skip
+    UnitState.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["unit"],
+        update_fields=["last_seen_at", "metrics", "codes", "conditions", "updated_at"],
+    )
 
 
 def _rules_for(product_ids) -> dict[int, list[MonitorRule]]:
