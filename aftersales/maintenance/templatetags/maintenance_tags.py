@@ -11,7 +11,10 @@ register = template.Library()
 @register.inclusion_tag("maintenance/_visit_checklist.html", takes_context=True)
 def maintenance_checklist(context, visit):
     request = context.get("request")
-    job = selectors.job_of_visit(visit.pk) if visit is not None else None
+    # Only maintenance requests have jobs: other visits cost no query.
+    if visit is None or visit.request.kind != "maintenance":
+        return {"job": None}
+    job = selectors.job_of_visit(visit.pk)
     if job is None or request is None:
         return {"job": None}
     user = request.user
