@@ -161,3 +161,15 @@ def test_lists_in_bounded_queries(client, manager, course, django_assert_max_num
         client.get(reverse("training:home"))
     with django_assert_max_num_queries(len(few_roster.captured_queries)):
         client.get(reverse("training:session", args=[session.pk]))
+
+
+def test_customer_page_and_portal_show_certificates(client, manager, agent, course, contact):
+    certificate = _certificate(manager, course, contact=contact)
+    client.force_login(agent)
+    html = client.get(reverse("customers:detail", args=[contact.customer_id])).content.decode()
+    assert 'id="customer-training"' in html and certificate.number in html
+    login = UserFactory(role=Role.CUSTOMER, customer=contact.customer, contact=contact)
+    client.force_login(login)
+    html = client.get(reverse("portal:home")).content.decode()
+    assert f'data-certificate="{certificate.number}"' in html
+    assert reverse("training:certificate", args=[certificate.number]) in html
