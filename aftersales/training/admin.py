@@ -1,0 +1,54 @@
+"""Training in the admin: read-only, because enrolments, marks, certificates and the
+skills they raise go through the services (seats under a row lock, one transaction)."""
+
+from django.contrib import admin
+
+from aftersales.training.models import Certificate, Course, Enrolment, Session, SkillRaise
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Course)
+class CourseAdmin(ReadOnly):
+    list_display = ["title", "audience", "delivery", "duration_hours", "price", "category",
+                    "certifies_level", "active"]  # fmt: skip
+    list_filter = ["audience", "delivery", "active"]
+    search_fields = ["title"]
+
+
+@admin.register(Session)
+class SessionAdmin(ReadOnly):
+    list_display = ["course", "starts_at", "trainer", "seats", "status"]
+    list_filter = ["status"]
+    list_select_related = ["course", "trainer"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ReadOnly):
+    list_display = ["session", "contact", "technician", "price", "contract", "attendance",
+                    "result", "score"]  # fmt: skip
+    list_filter = ["attendance", "result"]
+    list_select_related = ["session__course", "contact", "technician__user", "contract"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnly):
+    list_display = ["number", "enrolment", "issued_at", "issued_by"]
+    search_fields = ["number"]
+    list_select_related = ["enrolment__session__course", "issued_by"]
+
+
+@admin.register(SkillRaise)
+class SkillRaiseAdmin(ReadOnly):
+    list_display = ["technician", "category", "from_level", "to_level", "certificate",
+                    "created_at"]  # fmt: skip
+    list_select_related = ["technician__user", "category", "certificate"]
