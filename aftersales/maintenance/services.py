@@ -36,7 +36,7 @@ from aftersales.maintenance.models import (
     MaintenanceJob,
     MaintenancePlan,
 )
-from aftersales.service.choices import Channel, EventKind, Kind, Visibility
+from aftersales.service.choices import Channel, EventKind, Kind, Priority, Visibility
 from aftersales.service.models import TimelineEvent
 
 log = logging.getLogger(__name__)
@@ -335,6 +335,8 @@ def open_job(
         kind=Kind.MAINTENANCE,
         unit=unit,
         description=_description(plan, due_on, chargeable, reason),
+        # Planned ahead, not a breakdown: the longest service-level targets.
+        priority=Priority.LOW if source == JobSource.CALENDAR else Priority.NORMAL,
         **({"service_center": center} if center else {}),
     )
     job.visit = _visit(job.request, center, plan, due_on, actor)

@@ -61,8 +61,8 @@ def test_every_3_months_gives_4_visits_a_year_on_the_expected_dates(covered_city
     assert (start.date(), end.date()) == (datetime.date(2026, 5, 11), datetime.date(2026, 5, 18))
     # Created ahead of time, within the 30-day horizon.
     assert job.request.created_at.astimezone(SHANGHAI).date() == datetime.date(2026, 4, 15)
-    # No contract: the model's recommended visits are chargeable.
-    assert job.chargeable
+    # No contract: the model's recommended visits are chargeable; planned work is not urgent.
+    assert job.chargeable and job.request.priority == "low"
 
 
 def test_running_twice_creates_nothing_more(covered_city, unit_of, product):
