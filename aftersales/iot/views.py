@@ -40,7 +40,7 @@ def _rule_form(request, rule: MonitorRule):
         except (DomainError, ValidationError) as error:
             show_error(form, error)
         else:
-            messages.success(request, _("Rule %(name)s saved.") % {"name": saved.name})
+            messages.success(request, _("Monitoring rule %(name)s saved.") % {"name": saved.name})
             return redirect("iot:home")
     return render(
         request,
