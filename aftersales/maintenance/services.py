@@ -339,9 +339,34 @@ def open_job(
         priority=Priority.LOW if source == JobSource.CALENDAR else Priority.NORMAL,
         **({"service_center": center} if center else {}),
     )
+    if source == JobSource.CALENDAR:
+        _clocks_from(job.request, _window(due_on)[0])
     job.visit = _visit(job.request, center, plan, due_on, actor)
     job.save()
     return job
+
+
+CLOCK_FIELDS = [
+    "response_due_at",
+    "response_warn_at",
+    "resolution_due_at",
+    "resolution_warn_at",
+    "onsite_due_at",
+    "onsite_warn_at",
+    "update_due_at",
+    "sla",
+]
+
+
+def _clocks_from(request, start) -> None:
+    """A request planned weeks ahead is not late before its week comes: its service-level
+    clocks (and so escalations and the queue's overdue flags) run from the due week."""
+    from aftersales.service import clocks
+
+    if start <= request.received_at:
+        return
+    clocks.start(request, since=start)
+    request.save(update_fields=CLOCK_FIELDS)
 
 
 def _window(due_on):

@@ -65,6 +65,19 @@ def test_every_3_months_gives_4_visits_a_year_on_the_expected_dates(covered_city
     assert job.chargeable and job.request.priority == "low"
 
 
+def test_a_request_planned_ahead_is_not_late_before_its_week(covered_city, unit_of, product):
+    MaintenancePlan.objects.create(name="月度", product=product, every_months=1)
+    unit_of(installed_on=datetime.date(2025, 12, 20))
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 3, tzinfo=SHANGHAI), tick=False):
+        (job,) = services.plan_visits(datetime.date(2026, 1, 5))
+    request = job.request
+    week_starts = job.visit.window_start
+    # Due 20 January (week of the 19th): deadlines count from that Monday, not from today.
+    assert week_starts.astimezone(SHANGHAI).date() == datetime.date(2026, 1, 19)
+    assert request.response_due_at > week_starts and request.resolution_due_at > week_starts
+    assert request.received_at < week_starts
+
+
 def test_running_twice_creates_nothing_more(covered_city, unit_of, product):
     MaintenancePlan.objects.create(name="月度", product=product, every_months=1)
     unit_of(installed_on=datetime.date(2025, 12, 20))
