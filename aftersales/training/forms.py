@@ -37,6 +37,8 @@ class SessionForm(CollectingModelForm):
                   "online_link", "seats"]  # fmt: skip
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
+    open_now = forms.BooleanField(label=_("Open for enrolment now"), required=False, initial=True)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = Course.objects.filter(active=True)

@@ -102,8 +102,9 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("training session", "Cancelled")
 
 
-# Sessions people may still be put on.
-ENROLLING = (SessionStatus.PLANNED, SessionStatus.OPEN)
+# Sessions people may still be put on. A planned session is not announced yet: a planner
+# opens it for enrolment when its details are settled.
+ENROLLING = (SessionStatus.OPEN,)
 
 
 class Session(models.Model):

@@ -145,13 +145,24 @@ def check_session(session: Session) -> None:
 
 
 @transaction.atomic
-def plan_session(session: Session, *, actor) -> Session:
-    """Plan a new session (open for enrolment at once)."""
+def plan_session(session: Session, *, actor, open_now: bool = True) -> Session:
+    """Plan a new session, open for enrolment at once or kept planned until opened."""
     check_plan(actor)
     check_session(session)
-    session.status = SessionStatus.OPEN
+    session.status = SessionStatus.OPEN if open_now else SessionStatus.PLANNED
     session.created_by = actor
     session.save()
+    return session
+
+
+@transaction.atomic
+def open_session(session: Session, *, actor) -> Session:
+    check_plan(actor)
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.PLANNED:
+        raise Conflict(_("Only a planned session can be opened for enrolment."))
+    session.status = SessionStatus.OPEN
+    session.save(update_fields=["status"])
     return session
 
 
@@ -194,6 +205,8 @@ def enrol(session: Session, *, actor, contact=None, technician=None) -> Enrolmen
         raise DomainError(_("Choose a customer contact or a technician to enrol."))
     session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
     taken = session.enrolments.count()
+    if session.status == SessionStatus.PLANNED:
+        raise Conflict(_("This session is not open for enrolment yet."))
     if session.status not in ENROLLING and session.status != SessionStatus.FULL:
         raise Conflict(
             _("This session is %(status)s: nobody can be enrolled.")

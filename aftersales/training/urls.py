@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/<int:pk>/enrol/", views.session_enrol, name="enrol"),
     path("sessions/<int:pk>/marks/", views.session_marks, name="marks"),
     path("sessions/<int:pk>/certify/", views.session_certify, name="certify"),
+    path("sessions/<int:pk>/open/", views.session_open, name="open"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="cancel"),
     path("certificates/<str:number>.pdf", views.certificate_pdf, name="certificate"),
     path("impact/", views.impact, name="impact"),

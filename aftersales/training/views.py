@@ -25,7 +25,7 @@ from aftersales.service import access
 from aftersales.training import impact as impact_figures
 from aftersales.training import pdf, selectors, services, suggestions
 from aftersales.training.forms import CourseForm, EnrolForm, SessionForm, marks_from
-from aftersales.training.models import ENROLLING, Course, Result, Session
+from aftersales.training.models import ENROLLING, Course, Result, Session, SessionStatus
 
 NAV = "training"
 view_required = allowed_if(services.can_view)
@@ -89,7 +89,9 @@ def session_new(request):
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.plan_session(form.instance, actor=request.user)
+            session = services.plan_session(
+                form.instance, actor=request.user, open_now=form.cleaned_data["open_now"]
+            )
         except DomainError as error:
             show_error(form, error)
         else:
@@ -130,7 +132,7 @@ def _render_session(request, session, roster, *, status=200, errors=()):
             "contacts": contacts, "technicians": technicians,
             "can_plan": can_plan, "can_enrol": can_plan and session.status in ENROLLING,
             "can_mark": services.can_mark(user, session)
-            and session.status != "cancelled" and session.starts_at <= timezone.now(),
+            and session.status != SessionStatus.CANCELLED and session.starts_at <= timezone.now(),
             "results": Result.choices, "errors": errors,
             "seats_left": max(0, session.seats - len(roster)),
             "to_certify": sum(1 for e in roster if e.result == Result.PASSED
@@ -210,6 +212,19 @@ def session_certify(request, pk):
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("%(count)s certificates issued.") % {"count": len(issued)})
+    return redirect("training:session", pk=pk)
+
+
+@plan_required
+@require_POST
+def session_open(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        services.open_session(session, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Session open for enrolment."))
     return redirect("training:session", pk=pk)
 
 

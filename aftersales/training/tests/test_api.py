@@ -91,3 +91,45 @@ def test_technician_sees_own_enrolments_and_certificates(api, manager, course, t
     assert [c["technician"] for c in certificates] == [tech.pk]
     api.force_authenticate(manager)
     assert len(api.get(f"{API}/certificates/").json()["results"]) == 2
+
+
+def test_customer_login_lists_own_certificates(api, manager, course, contact):
+    from aftersales.accounts.roles import Role
+    from aftersales.testing.factories import UserFactory
+
+    session = TrainingSessionFactory(
+        course=course, starts_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    enrolment = services.enrol(session, actor=manager, contact=contact)
+    services.record_marks(session, [Mark(enrolment.pk, True, "passed")], actor=manager)
+    [certificate] = services.issue_certificates(session, actor=manager)
+    api.force_authenticate(UserFactory(role=Role.CUSTOMER, customer=contact.customer))
+    rows = api.get(f"{API}/certificates/").json()["results"]
+    assert [r["number"] for r in rows] == [certificate.number]
+    api.force_authenticate(UserFactory(role=Role.CUSTOMER, customer=ContactFactory().customer))
+    assert api.get(f"{API}/certificates/").json()["results"] == []
+
+
+def test_api_lists_in_bounded_queries(api, manager, course, django_assert_max_num_queries):
+    def fill(n):
+        for _ in range(n):
+            session = TrainingSessionFactory(
+                course=course, starts_at=timezone.now() - datetime.timedelta(hours=2)
+            )
+            enrolments = [services.enrol(session, actor=manager, contact=ContactFactory())
+                          for _ in range(2)]  # fmt: skip
+            marks = [Mark(e.pk, True, "passed") for e in enrolments]
+            services.record_marks(session, marks, actor=manager)
+            services.issue_certificates(session, actor=manager)
+
+    api.force_authenticate(manager)
+    fill(1)
+    counts = {}
+    for what in ("courses", "sessions", "enrolments", "certificates"):
+        with django_assert_max_num_queries(10) as few:
+            api.get(f"{API}/{what}/")
+        counts[what] = len(few.captured_queries)
+    fill(4)
+    for what, count in counts.items():
+        with django_assert_max_num_queries(count):
+            assert len(api.get(f"{API}/{what}/").json()["results"]) >= 1

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.core.errors import Conflict, DomainError, NotAllowed
@@ -142,3 +143,18 @@ def test_concurrent_enrolment_fills_the_last_seat_once(manager, course):
         t.join()
     assert sorted(outcomes) == ["full", "ok"]
     assert Enrolment.objects.filter(session=session).count() == 1
+
+
+def test_planned_session_opens_before_enrolment(client, manager, course, contact):
+    session = TrainingSessionFactory(course=course, status=SessionStatus.PLANNED)
+    with pytest.raises(Conflict, match="not open for enrolment yet"):
+        services.enrol(session, actor=manager, contact=contact)
+    client.force_login(manager)
+    assert (
+        'id="open-session"'
+        in client.get(reverse("training:session", args=[session.pk])).content.decode()
+    )
+    client.post(reverse("training:open", args=[session.pk]))
+    session.refresh_from_db()
+    assert session.status == SessionStatus.OPEN
+    assert services.enrol(session, actor=manager, contact=contact).pk

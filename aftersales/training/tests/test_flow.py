@@ -35,7 +35,7 @@ def test_plan_fill_attend_certify(client, manager, category, gold, contact, cont
     response = client.post(reverse("training:session_new"), {
         "course": course.pk, "starts_at": _local(starts),
         "ends_at": _local(starts + datetime.timedelta(hours=6)), "trainer": trainer.pk,
-        "address": "上海培训中心 3 楼", "seats": "2",
+        "address": "上海培训中心 3 楼", "seats": "2", "open_now": "on",
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     session = Session.objects.get(course=course)
