@@ -29,7 +29,8 @@ def line_chart(points, since, until, *, thresholds=()) -> dict:
     span = until - since
     chart["x_ticks"] = [
         {"x": round(LEFT + i * (WIDTH - RIGHT - LEFT) / (X_TICKS - 1), 1),
-         "label": _time_label(since + span * i / (X_TICKS - 1), span)}
+         "label": _time_label(since + span * i / (X_TICKS - 1), span),
+         "anchor": "start" if i == 0 else "end" if i == X_TICKS - 1 else "middle"}
         for i in range(X_TICKS)
     ]  # fmt: skip
     if not points:

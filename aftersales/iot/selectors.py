@@ -122,23 +122,31 @@ def _thinned(points: list, since, until) -> list:
     ]
 
 
+def _thresholds(product_id: int) -> dict[str, list[float]]:
+    """The thresholds of the model's active over / under rules, by metric."""
+    found: dict[str, list[float]] = {}
+    rows = MonitorRule.objects.filter(
+        product_id=product_id, active=True, kind__in=[RuleKind.OVER, RuleKind.UNDER]
+    ).values_list("metric", "threshold")
+    for metric, threshold in rows:
+        found.setdefault(metric, []).append(threshold)
+    return found
+
+
 def unit_panel(unit, *, metric: str = "", period: str = "", now=None) -> dict:
     """What the unit page shows: last state, open alarms, and a metric over a period."""
     now = now or timezone.now()
     state = UnitState.objects.filter(unit=unit).first()
     metrics = numeric_metrics(state)
-    metric = metric if metric in metrics else (metrics[0] if metrics else "")
+    limits = _thresholds(unit.product_id)
+    if metric not in metrics:
+        # By default the metric a rule watches: what someone will want to see first.
+        watched = [m for m in metrics if m in limits]
+        metric = (watched or metrics or [""])[0]
     period = period if period in PERIODS else next(iter(PERIODS))
     since = now - PERIODS[period]
     points = series(unit.pk, metric, since, now) if metric else []
-    thresholds = []
-    if metric:
-        thresholds = list(
-            MonitorRule.objects.filter(
-                product_id=unit.product_id, active=True, metric=metric,
-                kind__in=[RuleKind.OVER, RuleKind.UNDER],
-            ).values_list("threshold", flat=True)
-        )  # fmt: skip
+    thresholds = limits.get(metric, [])
     return {
         "state": state,
         "silent": state is not None and state.last_seen_at < now - SILENT_AFTER,
