@@ -48,6 +48,8 @@ def test_manager_sets_a_rule_and_follows_the_alarm_to_the_unit(page, login, mana
     alarms = page.locator("#alarms")
     expect(alarms).to_contain_text("HXB-0001")
     expect(alarms).to_contain_text("SR-")
+    if os.environ.get("IOT_SCREENSHOT"):
+        page.screenshot(path=os.environ["IOT_SCREENSHOT"] + ".home.png", full_page=True)
 
     alarms.get_by_role("link", name="HXB-0001").click()
     panel = page.locator("#iot-panel")
