@@ -266,3 +266,13 @@ def test_api_alarms(client, agent, technician, unit):
     assert rows[0]["request_number"].startswith("SR-")
     client.force_login(technician)
     assert client.get("/api/v1/iot/alarms/").status_code == 403
+
+
+@pytest.mark.parametrize("model", ["telemetry", "unitstate", "monitorrule", "alarm"])
+def test_the_admin_shows_what_was_stored(client, admin_user, unit, model):
+    MonitorRuleFactory(product=unit.product, minutes=0, threshold=50)
+    services.ingest(unit.serial_number, {"metrics": {"temperature": 70}})
+    client.force_login(admin_user)
+    page = client.get(f"/admin/iot/{model}/")
+    assert page.status_code == 200
+    assert "HX-CHART-1" in page.content.decode() or model == "monitorrule"
