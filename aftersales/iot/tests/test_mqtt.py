@@ -169,3 +169,26 @@ def test_a_message_not_stored_is_sent_again(broker, client_id, prefix, publisher
         assert store_until(back, lambda: Telemetry.objects.filter(unit=unit).exists())
     finally:
         back.stop()
+
+
+def test_a_broker_that_lost_the_session_gets_the_subscription_again(
+    broker, client_id, prefix, publisher
+):
+    """A broker restarted without its state: our connection drops, paho reconnects by
+    itself and `on_connect` subscribes again. (Taken over here by a clean session with our
+    client id, which drops our connection and wipes the session as such a restart would.)"""
+    unit = UnitFactory()
+    subscriber = started(broker, client_id, prefix)
+    try:
+        intruder = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True
+        )
+        intruder.connect(HOST, PORT)
+        intruder.loop(timeout=0.5)
+        intruder.disconnect()
+        assert wait_until(lambda: not subscriber.subscribed.is_set(), timeout=5)
+        assert subscriber.subscribed.wait(10), "not subscribed again"
+        publish(publisher, f"{prefix}/{unit.serial_number}", reading(0, 55))
+        assert store_until(subscriber, lambda: Telemetry.objects.filter(unit=unit).exists())
+    finally:
+        subscriber.stop()
