@@ -17,9 +17,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def calendar_dues(
     anchor: datetime.date, months: int, today: datetime.date, until: datetime.date
 ) -> list[datetime.date]:
-    """Due dates anchor + k·N months (k ≥ 1) from today to `until`.
+    """Due dates anchor + k·N months (k ≥ 1) from `today` to `until`.
 
-    Occurrences before today are not owed any more: a plan created for a unit installed
+    Occurrences before `today` are not owed any more: a plan created for a unit installed
     years ago starts with the next date, not with a backlog of missed visits.
     """
     if months < 1:

@@ -87,7 +87,11 @@ def _check_item(number: int, item: dict) -> None:
     if item.get("kind", "check") not in ("check", "measure"):
         raise DomainError(_("Checklist item %(n)s: the kind is check or measure.") % {"n": number})
     if item.get("kind") == "measure":
-        low, high = item.get("low"), item.get("high")
+        # Limits may come as text (API, imports): compare them as numbers, not strings.
+        low, high = (
+            None if item.get(end) in (None, "") else _decimal(item[end], number)
+            for end in ("low", "high")
+        )
         if low is None and high is None:
             raise DomainError(
                 _("Checklist item %(n)s: a measured value needs a lowest or highest value.")
@@ -130,8 +134,8 @@ def save_plan(
             position=position,
             text=item["text"].strip(),
             kind=item.get("kind") or "check",
-            low=item.get("low"),
-            high=item.get("high"),
+            low=None if item.get("low") in (None, "") else item["low"],
+            high=None if item.get("high") in (None, "") else item["high"],
             unit=(item.get("unit") or "").strip(),
         )
         for position, item in enumerate(items, start=1)
@@ -196,6 +200,9 @@ def _terms(cover, due_on, used) -> tuple[str, bool]:
     return JobStatus.OPEN, True
 
 
+GRACE_DAYS = 30
+
+
 def _dues(cover, last, hours, today, until) -> list[tuple[datetime.date, str, int | None]]:
     plan = cover.plan
     previous = last.get((cover.unit.pk, plan.pk))
@@ -205,7 +212,11 @@ def _dues(cover, last, hours, today, until) -> list[tuple[datetime.date, str, in
         # already made are not made again (due dates never drift by short months).
         last_due, last_done, _hours = previous or (None, None, 0)
         anchor = last_done or _anchor(cover)
-        start = max(today, last_due + datetime.timedelta(days=1)) if last_due else today
+        # A unit never planned under this plan (plan just written, unit just registered)
+        # still gets a date missed in the last GRACE_DAYS, as an overdue visit, instead
+        # of waiting a whole period; older dates are not owed any more.
+        first = today - datetime.timedelta(days=GRACE_DAYS)
+        start = max(today, last_due + datetime.timedelta(days=1)) if last_due else first
         dues += [(day, JobSource.CALENDAR, None) for day in
                  planning.calendar_dues(anchor, plan.every_months, start, until)]  # fmt: skip
     crossed = planning.hours_due(
@@ -387,7 +398,8 @@ def _visit(request, center, plan, due_on, actor):
             request.number,
         )
         return None
-    window = _window(due_on)
+    # An overdue visit is wanted this week, not in a week gone by.
+    window = _window(max(due_on, timezone.localdate()))
     duration = plan.duration_minutes if plan else 60
     skill = plan.skill if plan and plan.skill_id else None
     if actor is not None:

@@ -45,6 +45,22 @@ def test_a_plan_without_frequency_is_refused_in_words(api, manager, product):
     assert not MaintenancePlan.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("low", "high", "refused"),
+    [("8", "16", False), ("16", "8", True), ("0", "50", False), ("x", "5", True)],
+)
+def test_limits_are_compared_as_numbers(manager, product, low, high, refused):
+    item = {"text": "出风温度", "kind": "measure", "low": low, "high": high, "unit": "°C"}
+    fields = {"name": "半年", "product": product, "every_months": 6}
+    if refused:
+        with pytest.raises(services.DomainError):
+            services.save_plan(manager, fields=fields, items=[item])
+        assert not MaintenancePlan.objects.exists()
+    else:
+        plan = services.save_plan(manager, fields=fields, items=[item])
+        assert (plan.items.get().low, plan.items.get().high) == (int(low), int(high))
+
+
 @pytest.mark.parametrize("who", ["agent", "dispatcher"])
 def test_the_back_office_reads_but_does_not_write_plans(api, request, who, product):
     api.force_authenticate(request.getfixturevalue(who))

@@ -78,6 +78,21 @@ def test_a_request_planned_ahead_is_not_late_before_its_week(covered_city, unit_
     assert request.received_at < week_starts
 
 
+def test_a_date_missed_just_before_the_plan_began_is_owed_as_overdue(
+    covered_city, unit_of, product
+):
+    MaintenancePlan.objects.create(name="年度", product=product, every_months=12)
+    missed_lately = unit_of(installed_on=datetime.date(2025, 11, 16))  # due 16 Nov 2026
+    missed_long_ago = unit_of(installed_on=datetime.date(2025, 9, 1))  # due 1 Sep 2026
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 3, tzinfo=SHANGHAI), tick=False):
+        services.plan_visits(datetime.date(2026, 11, 24))
+    (job,) = MaintenanceJob.objects.filter(unit=missed_lately)
+    assert job.due_on == datetime.date(2026, 11, 16)
+    # Overdue: wanted this week (Monday 23 November), not in the week gone by.
+    assert job.visit.window_start.astimezone(SHANGHAI).date() == datetime.date(2026, 11, 23)
+    assert dues(missed_long_ago) == []  # next owed on 1 September 2027
+
+
 def test_running_twice_creates_nothing_more(covered_city, unit_of, product):
     MaintenancePlan.objects.create(name="月度", product=product, every_months=1)
     unit_of(installed_on=datetime.date(2025, 12, 20))
