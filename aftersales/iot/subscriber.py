@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from aftersales.iot import services
@@ -202,7 +202,9 @@ class Subscriber:
                 log.exception(
                     "Storing %s MQTT messages failed; retrying in %.0f s", len(batch), delay
                 )
-                close_old_connections()
+                if not connection.in_atomic_block:  # (a test's transaction: keep it)
+                    # A connection the database dropped is opened anew on the next try.
+                    close_old_connections()
                 if self.stopping.wait(delay):
                     return 0
                 delay = min(delay * 2, 60)
