@@ -269,3 +269,18 @@ def test_maintenance_action_schedules_maintenance_once(unit, rule):
     alarm = Alarm.objects.get(unit=unit, rule=rule)
     assert alarm.request_id == job.request_id and alarm.cleared_at is None
     assert not iot_requests(unit).exclude(pk=job.request_id).exists()
+
+
+def test_maintenance_with_the_customer_told(unit, rule):
+    maintenance = pytest.importorskip("aftersales.maintenance.services")
+    if not hasattr(maintenance, "schedule_now"):
+        pytest.skip("maintenance.services.schedule_now is not there yet")
+    from aftersales.notifications.models import OutboundMessage
+
+    unit.customer.email = "wang@example.com"
+    unit.customer.save()
+    rule.action, rule.minutes, rule.tell_customer = RuleAction.MAINTENANCE, 0, True
+    rule.save()
+    send(unit.serial_number, 0, temperature=99)
+    told = OutboundMessage.objects.get(event="campaign", customer=unit.customer)
+    assert unit.serial_number in told.body
