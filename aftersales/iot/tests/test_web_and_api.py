@@ -276,3 +276,13 @@ def test_the_admin_shows_what_was_stored(client, admin_user, unit, model):
     page = client.get(f"/admin/iot/{model}/")
     assert page.status_code == 200
     assert "HX-CHART-1" in page.content.decode() or model == "monitorrule"
+
+
+def test_the_unit_panel_reads_in_few_queries(unit, django_assert_max_num_queries):
+    from aftersales.iot import selectors
+
+    MonitorRuleFactory(product=unit.product, threshold=65, minutes=0)
+    services.ingest(unit.serial_number, {"metrics": {"temperature": 70}})
+    with django_assert_max_num_queries(4):
+        panel = selectors.unit_panel(unit, metric="temperature", period="30d")
+    assert panel["alarms"] and panel["chart"]["points"]
