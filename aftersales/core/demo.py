@@ -431,6 +431,20 @@ class _Builder:
         self.visits_for_today()
         self.visits_for_tomorrow()
         self.stock_returns_and_care()
+        self.before_the_customer_calls()
+
+    def before_the_customer_calls(self) -> None:
+        """Remote monitoring's rules and readings, preventive maintenance plans with the
+        coming month's visits, and training from certification to user courses (each
+        app's own demo, through its services)."""
+        from aftersales.iot import demo as iot_demo
+        from aftersales.maintenance import demo as maintenance_demo
+        from aftersales.training import demo as training_demo
+
+        today = timezone.localdate(self.clock.now())
+        self.created.update(iot_demo.load(self.manager, self.clock.now()))
+        self.created.update(maintenance_demo.load(self.manager, today))
+        self.created.update(training_demo.load(self.manager, self.clock))
 
     def stock_returns_and_care(self) -> None:
         """Stock at the warehouse, centers and vans; the returns' deduction and trade-in

@@ -150,6 +150,31 @@ class TestDemoWorld:
         assert ServiceRequest.objects.filter(received_at__lt=now - timezone.timedelta(days=60))
         assert ServiceRequest.objects.filter(reopen_count__gt=0).exists()
 
+    def test_monitoring_maintenance_and_training(self, demo_output):
+        from aftersales.field.models import TechnicianSkill
+        from aftersales.iot.models import Alarm, Telemetry
+        from aftersales.maintenance.models import JobSource, MaintenanceJob
+        from aftersales.training.models import Certificate, Session, SessionStatus
+
+        # An overheating central air conditioner opened its own request, once.
+        (alarm,) = Alarm.objects.select_related("request")
+        assert alarm.request.channel == "iot" and alarm.request.is_open
+        assert Telemetry.objects.filter(unit=alarm.unit).count() > 100
+        # Contract and model plans made the coming weeks' visits, one by hours of use.
+        jobs = MaintenanceJob.objects.all()
+        assert jobs.filter(contract__isnull=False, chargeable=False).exists()
+        assert jobs.filter(source=JobSource.HOURS, due_hours=2000).count() == 1
+        assert not jobs.filter(request__isnull=True, status="open").exists()
+        # Certified technicians gained the course's skill; a user course is filling up.
+        certificates = Certificate.objects.select_related("enrolment__technician")
+        assert certificates.count() == 3
+        for certificate in certificates:
+            skill = TechnicianSkill.objects.get(
+                technician=certificate.enrolment.technician, category__code="AC"
+            )
+            assert skill.level >= 3
+        assert Session.objects.filter(status=SessionStatus.OPEN, enrolments__isnull=False).exists()
+
     def test_units_in_every_warranty_situation(self, demo_output):
         requests = list(
             ServiceRequest.objects.exclude(unit=None).prefetch_related("quotes", "charges__quote")
