@@ -38,6 +38,12 @@ class SessionForm(CollectingModelForm):
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
     open_now = forms.BooleanField(label=_("Open for enrolment now"), required=False, initial=True)
+    # A link typed without its scheme is https:// (and Django 5.2 warns unless told).
+    online_link = forms.URLField(
+        label=Session._meta.get_field("online_link").verbose_name,
+        required=False,
+        assume_scheme="https",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
