@@ -332,5 +332,8 @@ FAULTS_EARLY_FAILURE_MIN = env_int("FAULTS_EARLY_FAILURE_MIN", 3)
 # (`manage.py iot_subscribe`, run beside the workers) reads `IOT_TOPIC_PREFIX/<serial>`.
 MQTT_URL = env_str("MQTT_URL", "mqtt://127.0.0.1:1883")
 IOT_TOPIC_PREFIX = env_str("IOT_TOPIC_PREFIX", "units")
+# Fixed, so that the broker keeps the subscriber's session (and its queued messages)
+# while it is away; one subscriber per id.
+IOT_CLIENT_ID = env_str("IOT_CLIENT_ID", "aftersales-iot")
 # The metric a unit reports its hours of use in (preventive maintenance by hours of use).
 IOT_HOURS_METRIC = env_str("IOT_HOURS_METRIC", "run_hours")

@@ -32,8 +32,6 @@ from aftersales.iot import services
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CLIENT_ID = "aftersales-iot"
-
 
 @dataclass(frozen=True)
 class Broker:
@@ -71,7 +69,7 @@ class Subscriber:
         keepalive: int = 30,
     ):
         self.broker = broker_from_url(url or settings.MQTT_URL)
-        self.client_id = client_id or getattr(settings, "IOT_CLIENT_ID", DEFAULT_CLIENT_ID)
+        self.client_id = client_id or settings.IOT_CLIENT_ID
         self.prefix = (prefix or settings.IOT_TOPIC_PREFIX).rstrip("/")
         self.batch_size = batch_size
         self.keepalive = keepalive

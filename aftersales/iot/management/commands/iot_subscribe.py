@@ -1,13 +1,12 @@
 """manage.py iot_subscribe: store what units publish over MQTT (run beside the workers)."""
 
-import os
 import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from aftersales.iot.subscriber import DEFAULT_CLIENT_ID, Subscriber
+from aftersales.iot.subscriber import Subscriber
 
 
 class Command(BaseCommand):
@@ -19,9 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--client-id",
-            default=os.environ.get(
-                "IOT_CLIENT_ID", getattr(settings, "IOT_CLIENT_ID", DEFAULT_CLIENT_ID)
-            ),
+            default=settings.IOT_CLIENT_ID,
             help=_("MQTT client id; keep it fixed so that the broker keeps the session."),
         )
         parser.add_argument("--url", default=settings.MQTT_URL, help=_("Broker URL."))
