@@ -176,6 +176,13 @@ PERIODIC_JOBS: tuple[ScheduledJob, ...] = (
         "aftersales.iot.tasks.watch_units",
         every=datetime.timedelta(seconds=60),
     ),
+    # Remote monitoring: readings older than IOT_KEEP_READINGS_DAYS deleted.
+    ScheduledJob(
+        "prune-readings",
+        "aftersales.iot.tasks.prune_readings",
+        at=datetime.time(4, 30),
+        tz="Asia/Shanghai",
+    ),
     # Preventive maintenance: visits of the coming weeks generated for covered units.
     ScheduledJob(
         "plan-maintenance",

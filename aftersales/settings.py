@@ -337,3 +337,6 @@ IOT_TOPIC_PREFIX = env_str("IOT_TOPIC_PREFIX", "units")
 IOT_CLIENT_ID = env_str("IOT_CLIENT_ID", "aftersales-iot")
 # The metric a unit reports its hours of use in (preventive maintenance by hours of use).
 IOT_HOURS_METRIC = env_str("IOT_HOURS_METRIC", "run_hours")
+# Readings older than this are deleted every night (job prune-readings); the units' latest
+# state, alarms and the requests they opened stay.
+IOT_KEEP_READINGS_DAYS = env_int("IOT_KEEP_READINGS_DAYS", 400)

@@ -652,3 +652,24 @@ def _end_heard_silences() -> int:
         .filter(Exists(heard))
         .update(cleared_at=timezone.now())
     )
+
+
+# --- Retention --------------------------------------------------------------------------
+
+PRUNE_UNITS = 500
+
+
+def prune_readings(now: datetime.datetime | None = None) -> int:
+    """Delete readings older than `IOT_KEEP_READINGS_DAYS`; returns how many went.
+
+    Unit by unit in chunks, so that every DELETE walks the (unit, at) index the readings
+    already have instead of scanning the table (no index on the time alone slows ingest)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.IOT_KEEP_READINGS_DAYS)
+    unit_ids = list(UnitState.objects.order_by("unit_id").values_list("unit_id", flat=True))
+    deleted = 0
+    for first in range(0, len(unit_ids), PRUNE_UNITS):
+        chunk = unit_ids[first : first + PRUNE_UNITS]
+        count, _by_model = Telemetry.objects.filter(unit_id__in=chunk, at__lt=cutoff).delete()
+        deleted += count
+    return deleted

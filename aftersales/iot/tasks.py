@@ -9,3 +9,9 @@ from aftersales.iot import services
 def watch_units() -> int:
     """Fire the silence rules for units not heard from for too long. Safe to run twice."""
     return services.watch_silence()
+
+
+@shared_task(name="aftersales.iot.tasks.prune_readings")
+def prune_readings() -> int:
+    """Readings older than IOT_KEEP_READINGS_DAYS deleted. Safe to run twice."""
+    return services.prune_readings()

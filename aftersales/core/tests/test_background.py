@@ -263,6 +263,7 @@ def test_the_schedule_holds_every_periodic_job_by_task_name():
         "quality-reports": "aftersales.analytics.tasks.monthly_reports",
         "warm-quality-figures": "aftersales.analytics.tasks.warm_figures",
         "watch-units": "aftersales.iot.tasks.watch_units",
+        "prune-readings": "aftersales.iot.tasks.prune_readings",
         "plan-maintenance": "aftersales.maintenance.tasks.plan_visits",
     }
     assert by_name["poll-mailboxes"].every == MINUTE
@@ -273,6 +274,10 @@ def test_the_schedule_holds_every_periodic_job_by_task_name():
     assert by_name["quality-reports"].every == datetime.timedelta(hours=1)
     assert by_name["warm-quality-figures"].every == 4 * MINUTE
     assert by_name["watch-units"].every == MINUTE
+    assert (by_name["prune-readings"].at, by_name["prune-readings"].tz) == (
+        datetime.time(4, 30),
+        "Asia/Shanghai",
+    )
     assert (by_name["plan-maintenance"].at, by_name["plan-maintenance"].tz) == (
         datetime.time(3, 0),
         "Asia/Shanghai",

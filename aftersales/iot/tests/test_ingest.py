@@ -284,3 +284,18 @@ def test_maintenance_with_the_customer_told(unit, rule):
     send(unit.serial_number, 0, temperature=99)
     told = OutboundMessage.objects.get(event="campaign", customer=unit.customer)
     assert unit.serial_number in told.body
+
+
+def test_old_readings_are_pruned_and_the_state_stays(unit, settings):
+    settings.IOT_KEEP_READINGS_DAYS = 30
+    other = UnitFactory(serial_number="HX2026002")
+    for serial in (unit.serial_number, other.serial_number):
+        for days_ago in (45, 31, 29, 1):
+            at = START - datetime.timedelta(days=days_ago)
+            services.ingest(serial, {"at": at.isoformat(), "metrics": {"temperature": days_ago}})
+    assert services.prune_readings(START) == 4
+    for each in (unit, other):
+        kept = Telemetry.objects.filter(unit=each).order_by("at")
+        assert [r.metrics["temperature"] for r in kept] == [29, 1]
+        assert UnitState.objects.get(unit=each).metrics["temperature"] == 1
+    assert services.prune_readings(START) == 0
