@@ -25,3 +25,25 @@ def maintenance_checklist(context, visit):
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+UNIT_JOBS = 5
+
+
+@register.inclusion_tag("maintenance/_unit_panel.html", takes_context=True)
+def unit_maintenance(context, unit):
+    """The unit page's preventive maintenance: the plan it follows and its latest jobs."""
+    request = context.get("request")
+    if request is None or not services.can_view(request.user):
+        return {"show": False}
+    from django.utils import timezone
+
+    from aftersales.maintenance import coverage
+
+    today = timezone.localdate()
+    return {
+        "show": True,
+        "covers": coverage.plans_for_unit(unit, today),
+        "jobs": list(selectors.jobs().filter(unit=unit).order_by("-due_on", "-pk")[:UNIT_JOBS]),
+        "today": today,
+    }

@@ -164,3 +164,17 @@ def test_an_agent_sees_the_job_but_cannot_fill_it(client, agent, on_site_job):
     assert page.status_code == 200 and "Complete and send the report" not in page.content.decode()
     response = client.post(reverse("maintenance:job", args=[on_site_job.pk]), {"version": "1"})
     assert response.status_code == 400 and not ChecklistResult.objects.exists()
+
+
+def test_the_unit_page_shows_the_plan_and_the_jobs_to_the_back_office(
+    client, manager, technician, some_jobs
+):
+    unit = some_jobs[0].unit
+    client.force_login(manager)
+    page = client.get(reverse("assets:detail", args=[unit.pk])).content.decode()
+    assert 'id="maintenance-panel"' in page and "季度" in page
+    assert page.count("data-job=") == 1 and some_jobs[0].request.number in page
+    # Field staff see the unit, not the maintenance pages the panel links to.
+    client.force_login(technician)
+    page = client.get(reverse("assets:detail", args=[unit.pk]))
+    assert page.status_code == 200 and 'id="maintenance-panel"' not in page.content.decode()
