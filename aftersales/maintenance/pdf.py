@@ -20,8 +20,17 @@ def title(passed: bool) -> str:
     return pgettext("maintenance report", "Corrective-action report")
 
 
+def _number(value) -> str | None:
+    """A limit as people write it: 5, 0.45 (the checklist keeps 5.000, 0.450)."""
+    if value is None:
+        return None
+    text = str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _range(item: dict) -> str:
-    low, high, unit = item.get("low"), item.get("high"), item.get("unit") or ""
+    low, high = _number(item.get("low")), _number(item.get("high"))
+    unit = item.get("unit") or ""
     if low is not None and high is not None:
         return f"{low} – {high} {unit}".strip()
     if low is not None:
@@ -52,7 +61,7 @@ def _facts(job, result) -> list:
         _pairs(
             [
                 (_("Customer"), unit.customer.name),
-                (_("Request"), request.number if request else ""),
+                (pgettext("maintenance report", "Request"), request.number if request else ""),
                 (_("Product"), str(unit.product)),
                 (_("Serial number"), unit.serial_number),
                 (_("Plan"), job.plan.name if job.plan_id else _("Preventive maintenance")),
@@ -82,8 +91,9 @@ def _failures(items: list[dict]) -> list:
             Spacer(1, 6),
             _p(_("All items meet the requirements. The unit is in good working order.")),
         ]
+    by = pgettext("corrective action due", "By")
     rows = [[_p(_("Item"), "label"), _p(_("Found"), "label"),
-             _p(_("Agreed corrective action"), "label"), _p(_("By"), "label")]]  # fmt: skip
+             _p(_("Agreed corrective action"), "label"), _p(by, "label")]]  # fmt: skip
     for item in failed:
         found = " ".join(part for part in (_measured(item), item.get("note") or "") if part)
         rows.append([_p(item["text"]), _p(found), _p(item.get("action") or ""),

@@ -121,3 +121,14 @@ def test_only_the_visit_technician_and_managers_may_fill(on_site_job, role):
 
 def test_a_manager_may_fill(on_site_job, manager):
     assert services.save_checklist(on_site_job, manager, answers={}).number == 1
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "unit", "shown"),
+    [("5.000", "12.000", "°C", "5 – 12 °C"), ("0.450", None, "MPa", "≥ 0.45 MPa"),
+     (None, "50", "ppm", "≤ 50 ppm"), ("10.000", "100.500", "", "10 – 100.5")],
+)  # fmt: skip
+def test_limits_print_as_people_write_them(low, high, unit, shown):
+    from aftersales.maintenance.pdf import _range
+
+    assert _range({"low": low, "high": high, "unit": unit}) == shown
