@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -458,7 +458,9 @@ def describe(rule: MonitorRule, unit: Unit, *, at, since, metrics: dict, codes: 
         "at": _local(at),
         "values": _describe_values(metrics, codes),
     }
-    return f"{_('Remote monitoring, rule %(rule)s') % {'rule': rule.name}}\n{what}\n{last}"
+    # Outside the f-string: xgettext does not find messages inside one.
+    header = _("Remote monitoring, rule %(rule)s") % {"rule": rule.name}
+    return f"{header}\n{what}\n{last}"
 
 
 def raise_alarm(
@@ -478,7 +480,9 @@ def raise_alarm(
     metrics = reading.metrics if reading is not None else (metrics or {})
     codes = reading.codes if reading is not None else (codes or [])
     now = timezone.now()
-    with transaction.atomic():
+    # The request, its description and timeline are written for the staff, in the
+    # service's language, whatever language the caller (a worker, a request) had active.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         unit = Unit.objects.select_related("customer", "product").get(pk=unit.pk)
         current = (
             Alarm.objects.filter(unit=unit, rule=rule, cleared_at=None)
@@ -543,14 +547,16 @@ def _open_request(alarm: Alarm, text: str) -> None:
 
 
 def _customer_words(alarm: Alarm) -> str:
-    return _(
-        "Our remote monitoring noticed a problem with your unit %(serial)s (%(product)s): "
-        "%(rule)s. We are taking care of it and will contact you if we need anything."
-    ) % {
-        "serial": alarm.unit.serial_number,
-        "product": alarm.unit.product.name,
-        "rule": alarm.rule.name,
-    }
+    """In the customer's language (the request's own texts are in the service's)."""
+    with translation.override(alarm.unit.customer.language or settings.LANGUAGE_CODE):
+        return _(
+            "Our remote monitoring noticed a problem with your unit %(serial)s (%(product)s): "
+            "%(rule)s. We are taking care of it and will contact you if we need anything."
+        ) % {
+            "serial": alarm.unit.serial_number,
+            "product": alarm.unit.product.name,
+            "rule": alarm.rule.name,
+        }
 
 
 def _tell_customer_on_request(alarm: Alarm, request) -> None:

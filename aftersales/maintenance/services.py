@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -667,7 +668,7 @@ def _file_report(job: MaintenanceJob, result, actor):
     from aftersales.service import services as service_services
 
     customer = job.unit.customer
-    with translation.override(customer.language or None):
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
         passed = job.outcome == "passed"
         content = pdf.report_pdf(job, result)
         title = pdf.title(passed)

@@ -5,6 +5,7 @@ and its coming sessions through the outbox, in the customer's language, and a li
 request's timeline; once per request and course.
 """
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
@@ -113,7 +114,7 @@ def suggest(service_request, course: Course, *, actor) -> CourseSuggestion:
         raise Conflict(_("This course was already suggested on this request.")) from error
     sessions = list(upcoming_sessions().filter(course=course).select_related("center")[:3])
     customer = service_request.customer
-    with translation.override(customer.language or None):
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
         subject, text = message_text(course, sessions)
     notify(
         "campaign",

@@ -220,7 +220,8 @@ def test_telling_the_customer(unit, rule):
     public = TimelineEvent.objects.get(
         request=request, visibility=Visibility.PUBLIC, kind=EventKind.COMMENT
     )
-    assert "remote monitoring noticed" in public.body
+    # In the customer's language (the factory's customers speak Chinese).
+    assert "远程监控发现您的设备" in public.body
     events = set(OutboundMessage.objects.filter(request=request).values_list("event", flat=True))
     assert "agent_reply" in events
 
@@ -299,3 +300,26 @@ def test_old_readings_are_pruned_and_the_state_stays(unit, settings):
         assert [r.metrics["temperature"] for r in kept] == [29, 1]
         assert UnitState.objects.get(unit=each).metrics["temperature"] == 1
     assert services.prune_readings(START) == 0
+
+
+def test_the_request_is_in_the_service_language_and_the_customer_told_in_theirs(
+    unit, rule, settings
+):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+
+    unit.customer.language, unit.customer.email = "en", "li@example.com"
+    unit.customer.save()
+    rule.tell_customer, rule.minutes = True, 0
+    rule.save()
+    # Whatever the worker had active (the last web request's, say).
+    with translation.override("en"):
+        send(unit.serial_number, 0, temperature=90)
+    request = iot_requests(unit).get()
+    assert request.subject == f"设备 {unit.serial_number}：{rule.name}"
+    assert "远程监控" in request.description
+    public = TimelineEvent.objects.get(
+        request=request, visibility=Visibility.PUBLIC, kind=EventKind.COMMENT
+    )
+    assert public.body.startswith("Our remote monitoring noticed")
