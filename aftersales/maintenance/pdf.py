@@ -10,6 +10,7 @@ from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from aftersales.maintenance.planning import limits_text
 from aftersales.service import pdf as base
 from aftersales.service.pdf import WIDTH, _grid, _heading, _p, _pairs
 
@@ -18,26 +19,6 @@ def title(passed: bool) -> str:
     if passed:
         return pgettext("maintenance report", "Periodic maintenance report")
     return pgettext("maintenance report", "Corrective-action report")
-
-
-def _number(value) -> str | None:
-    """A limit as people write it: 5, 0.45 (the checklist keeps 5.000, 0.450)."""
-    if value is None:
-        return None
-    text = str(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _range(item: dict) -> str:
-    low, high = _number(item.get("low")), _number(item.get("high"))
-    unit = item.get("unit") or ""
-    if low is not None and high is not None:
-        return f"{low} – {high} {unit}".strip()
-    if low is not None:
-        return f"≥ {low} {unit}".strip()
-    if high is not None:
-        return f"≤ {high} {unit}".strip()
-    return ""
 
 
 def _verdict(item: dict) -> str:
@@ -79,7 +60,7 @@ def _items_table(items: list[dict]) -> list:
              _p(_("Acceptable"), "label")]]  # fmt: skip
     for number, item in enumerate(items, start=1):
         rows.append([_p(f"{number}. {item['text']}"), _p(_verdict(item)), _p(_measured(item)),
-                     _p(_range(item))])  # fmt: skip
+                     _p(limits_text(item))])  # fmt: skip
     widths = [WIDTH * 0.5, WIDTH * 0.12, WIDTH * 0.18, WIDTH * 0.2]
     return [_heading(_("Checklist")), _grid(rows, widths, header=True, label_columns=())]
 

@@ -63,3 +63,24 @@ def due_week(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """Monday and Sunday of the week `day` falls in: the visit's window."""
     monday = day - datetime.timedelta(days=day.weekday())
     return monday, monday + datetime.timedelta(days=6)
+
+
+def plain_number(value) -> str | None:
+    """A limit as people write it: 5, 0.45 (a decimal field keeps 5.000, 0.450)."""
+    if value is None:
+        return None
+    text = str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def limits_text(item: dict) -> str:
+    """An item's acceptable range for people: "5 – 12 °C", "≥ 0.45 MPa", "≤ 50 ppm"."""
+    low, high = plain_number(item.get("low")), plain_number(item.get("high"))
+    unit = item.get("unit") or ""
+    if low is not None and high is not None:
+        return f"{low} – {high} {unit}".strip()
+    if low is not None:
+        return f"≥ {low} {unit}".strip()
+    if high is not None:
+        return f"≤ {high} {unit}".strip()
+    return ""

@@ -3,7 +3,7 @@
 
 from django import template
 
-from aftersales.maintenance import selectors, services
+from aftersales.maintenance import planning, selectors, services
 
 register = template.Library()
 
@@ -47,3 +47,9 @@ def unit_maintenance(context, unit):
         "jobs": list(selectors.jobs().filter(unit=unit).order_by("-due_on", "-pk")[:UNIT_JOBS]),
         "today": today,
     }
+
+
+@register.filter
+def limits(item: dict) -> str:
+    """`{{ item|limits }}`: a checklist item's acceptable range, as the report prints it."""
+    return planning.limits_text(item)

@@ -129,6 +129,6 @@ def test_a_manager_may_fill(on_site_job, manager):
      (None, "50", "ppm", "≤ 50 ppm"), ("10.000", "100.500", "", "10 – 100.5")],
 )  # fmt: skip
 def test_limits_print_as_people_write_them(low, high, unit, shown):
-    from aftersales.maintenance.pdf import _range
+    from aftersales.maintenance.planning import limits_text
 
-    assert _range({"low": low, "high": high, "unit": unit}) == shown
+    assert limits_text({"low": low, "high": high, "unit": unit}) == shown

@@ -178,3 +178,9 @@ def test_the_unit_page_shows_the_plan_and_the_jobs_to_the_back_office(
     client.force_login(technician)
     page = client.get(reverse("assets:detail", args=[unit.pk]))
     assert page.status_code == 200 and 'id="maintenance-panel"' not in page.content.decode()
+
+
+def test_the_checklist_shows_limits_as_people_write_them(client, technician, on_site_job):
+    client.force_login(technician)
+    page = client.get(reverse("maintenance:job", args=[on_site_job.pk])).content.decode()
+    assert "5 – 12 °C" in page and "5.000" not in page
