@@ -107,7 +107,7 @@ def _user_training(course, actor, clock) -> None:
     place = (contacts[0].customer.address if contacts else "") or "客户现场"
     session = services.plan_session(
         Session(course=course, starts_at=_at(today + 7 * DAY, 14),
-                ends_at=_at(today + 7 * DAY, 16), address=place[:255], seats=10),
+                ends_at=_at(today + 7 * DAY, 16), address=place[:255], seats=10, trainer=actor),
         actor=actor,
     )  # fmt: skip
     for contact in contacts:
