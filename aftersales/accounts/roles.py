@@ -24,9 +24,14 @@ STAFF_UI = BACK_OFFICE | FIELD
 MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
 
 
+def signed_in(user) -> bool:
+    """A user who is logged in and not deactivated (any role)."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
 def role_of(user) -> str | None:
     """The role a user acts in: None when not logged in or deactivated; superusers act
     as administrators whatever their role field says. Every app's access rules start here."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not signed_in(user):
         return None
     return Role.ADMIN if user.is_superuser else user.role

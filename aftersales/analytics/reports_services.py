@@ -37,7 +37,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import User
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, signed_in
 from aftersales.analytics import reports, reports_pdf
 from aftersales.analytics.models import QualityReport, QualityReportDelivery
 from aftersales.core.background import enqueue
@@ -60,12 +60,8 @@ MailStatus = QualityReportDelivery.Status
 # --- Who may --------------------------------------------------------------------------------
 
 
-def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def can_view_reports(user) -> bool:
-    return _active(user) and (
+    return signed_in(user) and (
         user.is_back_office or (user.role == Role.PARTNER and bool(user.service_center_id))
     )
 

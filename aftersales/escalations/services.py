@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, signed_in
 from aftersales.core.errors import DomainError, NotAllowed
 from aftersales.escalations.models import Clock, Escalation, EscalationRule, Trigger
 from aftersales.notifications.services import notify
@@ -38,16 +38,12 @@ BATCH = 200
 PRIORITY_BY_RANK = {rank: value for value, rank in PRIORITY_RANK.items()}
 
 
-def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def can_read(user) -> bool:
-    return _active(user) and user.is_back_office
+    return signed_in(user) and user.is_back_office
 
 
 def can_manage(user) -> bool:
-    return _active(user) and user.is_manager
+    return signed_in(user) and user.is_manager
 
 
 def check_manage(actor) -> None:

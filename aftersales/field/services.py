@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.roles import Role, role_of
+from aftersales.accounts.roles import Role, role_of, signed_in
 from aftersales.catalog.models import Category
 from aftersales.core.errors import DomainError, NotAllowed
 from aftersales.field.models import (
@@ -34,22 +34,18 @@ from aftersales.field.models import (
 # --- Who may ------------------------------------------------------------------------------
 
 
-def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def is_partner(user) -> bool:
     return role_of(user) == Role.PARTNER and bool(user.service_center_id)
 
 
 def can_manage_network(user) -> bool:
     """Create and change centers and their coverage, and any technician."""
-    return _active(user) and user.is_manager
+    return signed_in(user) and user.is_manager
 
 
 def can_browse(user) -> bool:
     """Open the network pages: the back office, and partner staff for their own center."""
-    return _active(user) and (user.is_back_office or is_partner(user))
+    return signed_in(user) and (user.is_back_office or is_partner(user))
 
 
 def visible_centers(user, queryset: QuerySet | None = None) -> QuerySet[ServiceCenter]:

@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftersales.accounts.roles import signed_in
 from aftersales.assets.models import Unit, normalize_serial
 from aftersales.core.errors import DomainError, NotAllowed
 from aftersales.iot.models import (
@@ -63,22 +64,18 @@ WATCH_BATCH = 500
 # --- Who may do what --------------------------------------------------------------------
 
 
-def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def can_read(user) -> bool:
     """The monitoring pages: the back office (administrators, managers, agents, dispatchers)."""
-    return _active(user) and user.is_back_office
+    return signed_in(user) and user.is_back_office
 
 
 def can_manage(user) -> bool:
-    return _active(user) and user.is_manager
+    return signed_in(user) and user.is_manager
 
 
 def can_see_readings(user) -> bool:
     """The panel on a unit's page: all staff who may see the unit (technicians too)."""
-    return _active(user) and user.may_use_staff_ui
+    return signed_in(user) and user.may_use_staff_ui
 
 
 def check_manage(actor) -> None:

@@ -30,6 +30,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.roles import signed_in
 from aftersales.core import background
 from aftersales.core.background import enqueue
 from aftersales.core.errors import Conflict, NotAllowed
@@ -85,21 +86,17 @@ def sending_timeout() -> datetime.timedelta:
 # staff read the messages of the requests they may see; customers read none of this.
 
 
-def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def can_read(user) -> bool:
-    return _active(user) and user.is_back_office
+    return signed_in(user) and user.is_back_office
 
 
 def can_manage(user) -> bool:
-    return _active(user) and user.is_manager
+    return signed_in(user) and user.is_manager
 
 
 def can_read_messages(user, request) -> bool:
     """May `user` see the messages sent about service request `request`?"""
-    if not (_active(user) and user.may_use_staff_ui):
+    if not (signed_in(user) and user.may_use_staff_ui):
         return False
     from aftersales.service.access import can_view
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftersales.accounts.roles import signed_in
 from aftersales.core.errors import DomainError, NotAllowed
 from aftersales.sla import config, engine
 from aftersales.sla.models import (
@@ -64,16 +65,12 @@ WAITING_PARTS = "waiting_parts"
 # expect a call back); administrators and service managers change them.
 
 
-def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def can_read(user) -> bool:
-    return _active(user) and user.is_back_office
+    return signed_in(user) and user.is_back_office
 
 
 def can_manage(user) -> bool:
-    return _active(user) and user.is_manager
+    return signed_in(user) and user.is_manager
 
 
 def check_manage(actor) -> None:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import Role, signed_in
 from aftersales.assets.models import Unit, UnitEvent
 from aftersales.core.changes import apply_changes
 from aftersales.core.counters import next_value
@@ -94,16 +94,12 @@ def warranty_dates(unit, book: PolicyBook | None = None) -> WarrantyDates:
 # managers change them. Agents also sell extended warranties on the phone.
 
 
-def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def can_read(user) -> bool:
-    return _active(user) and user.is_back_office
+    return signed_in(user) and user.is_back_office
 
 
 def can_manage(user) -> bool:
-    return _active(user) and user.is_manager
+    return signed_in(user) and user.is_manager
 
 
 def can_add_extended(user) -> bool:
