@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, JSONField, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -28,6 +28,42 @@ def usage_hours(unit_ids: Iterable[int]) -> dict[int, float]:
         if isinstance(value, int | float) and not isinstance(value, bool):
             hours[unit_id] = float(value)
     return hours
+
+
+def _hours_in(metrics) -> float | None:
+    value = (metrics or {}).get(settings.IOT_HOURS_METRIC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def usage_rates(
+    unit_ids: Iterable[int], *, days: int = 30, now: datetime.datetime | None = None
+) -> dict[int, float]:
+    """Hours of use per day of each unit over the last `days` (from the first reading in
+    that window to its latest state), one query; units with less than a day of history,
+    or whose hours did not grow, are left out."""
+    now = now or timezone.now()
+    first = Telemetry.objects.filter(
+        unit_id=OuterRef("unit_id"), at__gte=now - datetime.timedelta(days=days)
+    ).order_by("at")
+    rows = (
+        UnitState.objects.filter(unit_id__in=list(unit_ids))
+        .annotate(
+            first_at=Subquery(first.values("at")[:1]),
+            first_metrics=Subquery(first.values("metrics")[:1], output_field=JSONField()),
+        )
+        .values_list("unit_id", "last_seen_at", "metrics", "first_at", "first_metrics")
+    )
+    rates = {}
+    for unit_id, last_at, metrics, first_at, first_metrics in rows:
+        latest, earliest = _hours_in(metrics), _hours_in(first_metrics)
+        if latest is None or earliest is None or first_at is None:
+            continue
+        span = (last_at - first_at).total_seconds() / 86400
+        if span >= 1 and latest > earliest:
+            rates[unit_id] = (latest - earliest) / span
+    return rates
 
 
 # --- Monitoring pages -------------------------------------------------------------------

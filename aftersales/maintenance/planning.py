@@ -49,6 +49,27 @@ def hours_due(hours: float | None, every: int | None, last_multiple: int | None)
     return int(crossed)
 
 
+def hours_forecast(
+    hours: float | None,
+    rate: float | None,
+    every: int | None,
+    last_multiple: int | None,
+    today: datetime.date,
+    until: datetime.date,
+) -> tuple[datetime.date, int] | None:
+    """(day, multiple): when, at `rate` hours a day, the unit reaches the next multiple of
+    `every` not yet planned, if that is by `until`. So hours-based visits are made ahead
+    like calendar ones, and the multiple, once planned, is not planned again when the
+    unit really gets there."""
+    if hours is None or not rate or rate <= 0 or not every:
+        return None
+    following = (math.floor(hours / every) + 1) * every
+    if following <= (last_multiple or 0):
+        return None
+    day = today + datetime.timedelta(days=math.ceil((following - hours) / rate))
+    return (day, int(following)) if day <= until else None
+
+
 def contract_year(
     starts_on: datetime.date, day: datetime.date
 ) -> tuple[datetime.date, datetime.date]:

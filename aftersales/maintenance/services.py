@@ -12,7 +12,11 @@ Decisions (issue 10):
   it is still created, marked *chargeable*.
 - Generated requests and visits are the system's (actor none): the visit is written like
   `dispatch.services.create_visit` does, unscheduled with the due week as its window,
-  but without starting the request's on-site clock (a visit a month ahead is not late).
+  but without starting the request's on-site clock (a visit a month ahead is not late);
+  the request's clocks run from the due week.
+- Plans by hours of use are planned ahead too: at the unit's rate of use over the last
+  30 days (`iot.selectors.usage_rates`), the day it reaches the next multiple; a
+  multiple once planned is not planned again when the unit gets there.
 """
 
 from __future__ import annotations
@@ -204,7 +208,7 @@ def _terms(cover, due_on, used) -> tuple[str, bool]:
 GRACE_DAYS = 30
 
 
-def _dues(cover, last, hours, today, until) -> list[tuple[datetime.date, str, int | None]]:
+def _dues(cover, last, hours, rates, today, until) -> list[tuple[datetime.date, str, int | None]]:
     plan = cover.plan
     previous = last.get((cover.unit.pk, plan.pk))
     dues = []
@@ -220,29 +224,34 @@ def _dues(cover, last, hours, today, until) -> list[tuple[datetime.date, str, in
         start = max(today, last_due + datetime.timedelta(days=1)) if last_due else first
         dues += [(day, JobSource.CALENDAR, None) for day in
                  planning.calendar_dues(anchor, plan.every_months, start, until)]  # fmt: skip
-    crossed = planning.hours_due(
-        hours.get(cover.unit.pk), plan.every_hours, previous[2] if previous else None
-    )
+    last_multiple = previous[2] if previous else None
+    crossed = planning.hours_due(hours.get(cover.unit.pk), plan.every_hours, last_multiple)
     if crossed is not None:
         dues.append((today, JobSource.HOURS, crossed))
+        return dues
+    ahead = planning.hours_forecast(hours.get(cover.unit.pk), rates.get(cover.unit.pk),
+                                    plan.every_hours, last_multiple, today, until)  # fmt: skip
+    if ahead is not None:
+        dues.append((ahead[0], JobSource.HOURS, ahead[1]))
     return dues
 
 
 def plan_visits(today: datetime.date | None = None, horizon_days: int = 30) -> list:
     """Create the jobs (request + unscheduled visit) of every covered unit due from today
     to `horizon_days` ahead. Idempotent: what exists is not created again."""
-    from aftersales.iot.selectors import usage_hours
+    from aftersales.iot.selectors import usage_hours, usage_rates
 
     today = today or timezone.localdate()
     until = today + datetime.timedelta(days=horizon_days)
     covers = coverage.covered(today)
     last, used, seen = _history(covers)
-    hours = usage_hours({cover.unit.pk for cover in covers if cover.plan.every_hours})
+    by_hours = {cover.unit.pk for cover in covers if cover.plan.every_hours}
+    hours, rates = usage_hours(by_hours), usage_rates(by_hours)
     created = []
     for cover in covers:
         if cover.plan.by_contract and cover.contract is None:
             continue
-        for due_on, source, due_hours in _dues(cover, last, hours, today, until):
+        for due_on, source, due_hours in _dues(cover, last, hours, rates, today, until):
             key = (cover.unit.pk, cover.plan.pk, due_on)
             if key in seen:
                 continue
@@ -351,8 +360,7 @@ def open_job(
         priority=Priority.LOW if source == JobSource.CALENDAR else Priority.NORMAL,
         **({"service_center": center} if center else {}),
     )
-    if source == JobSource.CALENDAR:
-        _clocks_from(job.request, _window(due_on)[0])
+    _clocks_from(job.request, _window(due_on)[0])
     job.visit = _visit(job.request, center, plan, due_on, actor)
     job.save()
     return job

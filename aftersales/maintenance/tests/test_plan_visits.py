@@ -204,3 +204,30 @@ def test_contract_plan_wins_over_the_model_plan(
     assert set(MaintenanceJob.objects.filter(unit=unit).values_list("plan__name", flat=True)) == {
         "合同"
     }
+
+
+def test_hours_of_use_are_forecast_from_the_rate_of_use(covered_city, unit_of, product):
+    """1,600 h a month ago, 1,900 h now: 10 h a day, so 2,000 h in ten days."""
+    from aftersales.iot.models import Telemetry
+
+    MaintenancePlan.objects.create(name="2000 小时", product=product, every_hours=2000)
+    unit = unit_of()
+    now = datetime.datetime(2026, 3, 1, 3, tzinfo=SHANGHAI)
+    Telemetry.objects.create(
+        unit=unit, at=now - datetime.timedelta(days=30), metrics={"run_hours": 1600}
+    )
+    state = UnitState.objects.create(unit=unit, last_seen_at=now, metrics={"run_hours": 1900})
+
+    def on(day, hours):
+        state.metrics, state.last_seen_at = {"run_hours": hours}, now.replace(day=day)
+        state.save()
+        with time_machine.travel(now.replace(day=day), tick=False):
+            return services.plan_visits(datetime.date(2026, 3, day))
+
+    [job] = on(1, 1900)
+    assert (job.due_on, job.due_hours, job.source) == (datetime.date(2026, 3, 11), 2000, "hours")
+    # Planned ahead: not late before its week.
+    assert job.request.response_due_at > job.visit.window_start
+    # Later forecasts and the real crossing of 2,000 h do not plan it again.
+    assert on(2, 1912) == [] and on(12, 2003) == []
+    assert MaintenanceJob.objects.filter(unit=unit).count() == 1
