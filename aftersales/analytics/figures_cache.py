@@ -29,12 +29,27 @@ def fresh_for() -> int:
     return int(getattr(settings, "ANALYTICS_FIGURES_SECONDS", 300))
 
 
-def _key(kind: str, flt: KpiFilter, reader: Any, params: tuple) -> str:
-    # The whole filter but the visible-requests base, which `reader` stands for: None
-    # when the filter reads every request (the back office), else the reader's own key.
+def _key(parts: tuple) -> str:
     # No language: what is kept holds numbers, ids and lazy labels, translated on display.
-    text = repr((kind, astuple(flt.with_(base=None)), reader, params))
-    return "quality-figures:" + hashlib.sha256(text.encode()).hexdigest()
+    return "quality-figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def kept_for(
+    parts: tuple, compute: Callable[[], Any], *, refresh: bool = False
+) -> tuple[Any, datetime.datetime]:
+    """`compute()`'s result kept under `parts` (what the figures depend on: the page and
+    its filter as plain values), and when it was computed; computed now when it is not
+    kept or `refresh` is asked. Also used by the fault statistics."""
+    seconds = fresh_for()
+    key = _key(parts)
+    if seconds and not refresh:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    result = (compute(), timezone.now())
+    if seconds:
+        cache.set(key, result, seconds)
+    return result
 
 
 def kept(
@@ -48,14 +63,8 @@ def kept(
 ) -> tuple[Any, datetime.datetime]:
     """`compute()`'s result for this page, filter and reader, and when it was computed:
     from the cache when it is there and `refresh` is not asked, else computed now."""
-    seconds = fresh_for()
+    # The whole filter but the visible-requests base, which `reader` stands for: None
+    # when the filter reads every request (the back office), else the reader's own key.
     reader = None if flt.base is None else getattr(user, "pk", user)
-    key = _key(kind, flt, reader, params)
-    if seconds and not refresh:
-        found = cache.get(key)
-        if found is not None:
-            return found
-    result = (compute(), timezone.now())
-    if seconds:
-        cache.set(key, result, seconds)
-    return result
+    parts = (kind, astuple(flt.with_(base=None)), reader, params)
+    return kept_for(parts, compute, refresh=refresh)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from aftersales.analytics import figures_cache
 from aftersales.core.decorators import allowed_if
 from aftersales.core.exports import FORMATS
 from aftersales.faults import charts, exports, rules, selectors
@@ -64,10 +65,10 @@ def overview(request):
     by_batch = request.GET.get("group") == "batch"
     query = request.GET.copy()
     query.pop("group", None)
-    codes = selectors.fault_code_pareto(scope)
-    components = selectors.component_pareto(scope)
-    parts = selectors.part_pareto(scope)
-    rates = selectors.failure_rates(scope, by_batch=by_batch)
+    query.pop("refresh", None)
+    again = request.GET.copy()
+    again["refresh"] = "1"
+    (codes, components, parts, rates), computed_at = _tables(scope, by_batch, request)
     _link_paretos(scope, code=codes, component=components, part=parts)
     _link_rates(scope, rates, by_batch)
     return render(
@@ -88,8 +89,29 @@ def overview(request):
             "rate_chart": charts.rate_chart(rates),
             "rule": early_failure(),
             "query": query.urlencode(),
+            "computed_at": computed_at,
+            "refresh_url": f"{request.path}?{again.urlencode()}",
         },
     )
+
+
+def _tables(scope, by_batch: bool, request):
+    """The four tables, kept a few minutes per filter like the quality pages' figures
+    (`analytics.figures_cache`: a year at a million requests takes about a second)."""
+    parts = (
+        "faults", scope.date_from, scope.date_to, getattr(scope.category, "pk", None),
+        getattr(scope.product, "pk", None), scope.batch, by_batch,
+    )  # fmt: skip
+
+    def compute():
+        return (
+            selectors.fault_code_pareto(scope),
+            selectors.component_pareto(scope),
+            selectors.part_pareto(scope),
+            selectors.failure_rates(scope, by_batch=by_batch),
+        )
+
+    return figures_cache.kept_for(parts, compute, refresh="refresh" in request.GET)
 
 
 @view_required

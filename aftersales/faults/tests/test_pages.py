@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from aftersales.faults.tests.conftest import PERIOD
+from aftersales.service.models import ServiceRequest
 
 pytestmark = pytest.mark.django_db
 URL = "/faults/"
@@ -90,3 +91,31 @@ def test_unknown_tables_and_formats_are_not_found(client, manager):
 def test_the_menu_offers_the_page_to_its_readers(client, request, who, shown):
     client.force_login(request.getfixturevalue(who))
     assert ('href="/faults/"' in client.get("/", follow=True).content.decode()) is shown
+
+
+def test_the_tables_are_kept_a_few_minutes_and_computed_again_on_request(
+    client, manager, field_data, settings
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ANALYTICS_FIGURES_SECONDS = 300
+    cache.clear()
+    client.force_login(manager)
+
+    def view(**extra):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL, {**PERIOD, **extra})
+        return response.content.decode(), len(captured)
+
+    first, computed = view()
+    assert "Figures as of" in first and 'data-code="E1"' in first
+    # Every request cancelled since: cancelled requests are no failures.
+    ServiceRequest.objects.update(status="cancelled")
+    again, kept = view()
+    assert kept < computed and 'data-code="E1"' in again
+    # "Compute again" reads the change.
+    fresh, recomputed = view(refresh="1")
+    assert recomputed > kept and 'data-code="E1"' not in fresh
+    cache.clear()
