@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "FollowUpMethodEnum": "aftersales.followup.models.Method",
         "CampaignMethodEnum": "aftersales.care.models.Method",
         "ArticleKindEnum": "aftersales.kb.models.Kind",
+        "SkillLevelEnum": "aftersales.field.models.SkillLevel",
     },
 }
 

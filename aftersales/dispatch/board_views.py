@@ -115,7 +115,7 @@ def board_data(center, day) -> dict:
             {
                 "technician": tech,
                 "colour": COLOURS[k % len(COLOURS)],
-                "skills": [s.category for s in tech.skills.all()],
+                "skills": list(tech.skills.all()),
                 "absent": reasons.get(absent[tech.pk]) if tech.pk in absent else None,
                 "shift": shift,
                 "blocks": by_tech.pop(tech.pk, []),

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.field.models import SkillLevel
+
 
 class VisitStatus(models.TextChoices):
     UNSCHEDULED = "unscheduled", _("Unscheduled")  # needs a date/technician
@@ -58,6 +60,10 @@ class Visit(models.Model):
         "catalog.Category", verbose_name=_("required skill"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+    # The least level of that skill (`field.SkillLevel`); none: any level will do.
+    skill_level = models.PositiveSmallIntegerField(
+        _("minimum skill level"), choices=SkillLevel.choices, null=True, blank=True
+    )
     onsite_due_at = models.DateTimeField(_("on-site arrival due"), null=True, blank=True)
     latitude = _coordinate(_("latitude"))
     longitude = _coordinate(_("longitude"))

@@ -132,10 +132,16 @@ def shift_of(technician: Technician, day: datetime.date) -> planner.Shift | None
     return planner.Shift(spans[0][0].astimezone(_tz()), spans[-1][1].astimezone(_tz()))
 
 
+def skill_key(category_id: int, level: int | None) -> str:
+    """What a visit needs, for the planner: the category, and the least level if any."""
+    return f"{category_id}@{level}" if level else str(category_id)
+
+
 class _Skills:
-    """Skill keys for the planner: a visit needs `str(category.pk)`; a technician has the
-    key of every needed category that one of their skills covers (a skill on 空调 covers
-    挂机)."""
+    """Skill keys for the planner: a visit needs `skill_key(category, least level)`; a
+    technician has the key of every needed one that one of their skills covers, at that
+    level or above (a skill on 空调 covers 挂机; a trainee does not have what needs a
+    senior, and a certificate that raises the level makes them have it)."""
 
     def __init__(self):
         self.parent = dict(Category.objects.values_list("pk", "parent_id"))
@@ -148,10 +154,18 @@ class _Skills:
             node = self.parent.get(node)
         return seen
 
-    def keys_for(self, technician_categories: set[int], needed: set[int]) -> frozenset[str]:
-        return frozenset(
-            str(need) for need in needed if self.ancestors(need) & technician_categories
-        )
+    def keys_for(self, levels: dict[int, int], needed: set[tuple[int, int | None]]) -> frozenset:
+        """`levels`: the technician's level per category; `needed`: (category, least level)."""
+        keys = set()
+        for category, least in needed:
+            held = [levels[c] for c in self.ancestors(category) if c in levels]
+            if held and max(held) >= (least or 0):
+                keys.add(skill_key(category, least))
+        return frozenset(keys)
+
+
+def _needs(visits) -> set[tuple[int, int | None]]:
+    return {(v.skill_id, v.skill_level) for v in visits if v.skill_id}
 
 
 def _technician_queryset(queryset):
@@ -172,7 +186,7 @@ def _to_planner_technician(tech: Technician, day, skills: _Skills, needed: set[i
         name=str(tech.user),
         start=start,
         shift=shift,
-        skills=skills.keys_for({s.category_id for s in tech.skills.all()}, needed),
+        skills=skills.keys_for({s.category_id: s.level for s in tech.skills.all()}, needed),
         centers=frozenset({tech.home_center_id}),
     )
 
@@ -190,7 +204,11 @@ def _to_planner_visit(visit: Visit, *, pinned_at: datetime.datetime | None = Non
         id=visit.pk,
         location=location,
         duration=datetime.timedelta(minutes=visit.duration_minutes),
-        skill=str(visit.skill_id) if visit.skill_id and pinned_at is None else None,
+        skill=(
+            skill_key(visit.skill_id, visit.skill_level)
+            if visit.skill_id and pinned_at is None
+            else None
+        ),
         window=window,
         deadline=visit.onsite_due_at if pinned_at is None else None,
         pinned_to=visit.technician_id if pinned_at is not None else None,
@@ -391,7 +409,7 @@ def plan_center_day(
         techs = list(_technician_queryset(available_technicians(center, day)))
         tech_by_id = {t.pk: t for t in techs}
         skills = _Skills()
-        needed = {v.skill_id for v in visits if v.skill_id}
+        needed = _needs(visits)
         planner_techs = []
         for tech in techs:
             row = _to_planner_technician(tech, day, skills, needed)
@@ -520,7 +538,7 @@ def suggest_for(visit: Visit, *, now: datetime.datetime | None = None) -> list[S
     now = max(now, _local(day, datetime.time(0, 0)))
     techs = list(_technician_queryset(available_technicians(visit.center, day)))
     skills = _Skills()
-    needed = {visit.skill_id} if visit.skill_id else set()
+    needed = _needs([visit])
     rows, by_id, positions = [], {}, {}
     for tech in techs:
         row = _to_planner_technician(tech, day, skills, needed)

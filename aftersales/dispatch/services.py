@@ -192,6 +192,7 @@ def create_visit(
     window=None,
     duration_minutes: int = 60,
     skill=None,
+    skill_level: int | None = None,
     day=None,
     location: tuple | None = None,
 ) -> Visit:
@@ -223,6 +224,7 @@ def create_visit(
         window_end=end,
         duration_minutes=int(duration_minutes),
         skill=skill,
+        skill_level=skill_level if skill is not None else None,
         onsite_due_at=request.onsite_due_at,
         address=_customer_address(request),
         created_by=actor,
@@ -263,17 +265,7 @@ def check_schedule(visit: Visit, technician: Technician, planned_start) -> None:
             _("%(name)s is absent on %(day)s.") % {"name": technician, "day": day.isoformat()},
             field="technician",
         )
-    if (
-        visit.skill_id is not None
-        and not TechnicianSkill.objects.filter(
-            technician=technician,
-            category_id__in=field_services.category_and_ancestors(visit.skill),
-        ).exists()
-    ):
-        raise DomainError(
-            _("%(name)s has no skill for %(skill)s.") % {"name": technician, "skill": visit.skill},
-            field="technician",
-        )
+    _check_skill(visit, technician)
     if (
         visit.window_start
         and visit.window_end
@@ -283,6 +275,29 @@ def check_schedule(visit: Visit, technician: Technician, planned_start) -> None:
             _("The planned start is outside the window agreed with the customer (%(window)s).")
             % {"window": window_text(visit)},
             field="planned_start",
+        )
+
+
+def _check_skill(visit: Visit, technician: Technician) -> None:
+    """The technician has the visit's skill (or one above it), at its least level."""
+    if visit.skill_id is None:
+        return
+    levels = list(
+        TechnicianSkill.objects.filter(
+            technician=technician,
+            category_id__in=field_services.category_and_ancestors(visit.skill),
+        ).values_list("level", flat=True)
+    )
+    if not levels:
+        raise DomainError(
+            _("%(name)s has no skill for %(skill)s.") % {"name": technician, "skill": visit.skill},
+            field="technician",
+        )
+    if visit.skill_level and max(levels) < visit.skill_level:
+        raise DomainError(
+            _("%(name)s is not yet at level %(level)s in %(skill)s.")
+            % {"name": technician, "level": visit.get_skill_level_display(), "skill": visit.skill},
+            field="technician",
         )
 
 

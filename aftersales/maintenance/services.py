@@ -411,12 +411,13 @@ def _visit(request, center, plan, due_on, actor):
     window = _window(max(due_on, timezone.localdate()))
     duration = plan.duration_minutes if plan else 60
     skill = plan.skill if plan and plan.skill_id else None
+    level = plan.skill_level if skill is not None else None
     if actor is not None:
         from aftersales.dispatch import services as dispatch_services
 
         return dispatch_services.create_visit(
             request, actor=actor, center=center, window=window, duration_minutes=duration,
-            skill=skill,
+            skill=skill, skill_level=level,
         )  # fmt: skip
     visit = Visit.objects.create(
         request=request,
@@ -427,6 +428,7 @@ def _visit(request, center, plan, due_on, actor):
         window_end=window[1],
         duration_minutes=duration,
         skill=skill or (request.unit.product.category if request.unit_id else None),
+        skill_level=level,
         address=" ".join(
             p for p in (getattr(request.customer, "location", ""), request.customer.address) if p
         )[:255],

@@ -34,6 +34,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "sequence",
             "duration_minutes",
             "skill",
+            "skill_level",
             "onsite_due_at",
             "latitude",
             "longitude",

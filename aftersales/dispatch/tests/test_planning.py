@@ -9,7 +9,7 @@ from aftersales.accounts.roles import Role
 from aftersales.core.errors import DomainError, NotAllowed
 from aftersales.dispatch import planning
 from aftersales.dispatch.models import Visit, VisitStatus
-from aftersales.field.models import Absence, Technician, TechnicianSkill
+from aftersales.field.models import Absence, SkillLevel, Technician, TechnicianSkill
 from aftersales.service.models import TimelineEvent
 from aftersales.testing.factories import (
     CategoryFactory,
@@ -264,6 +264,22 @@ def test_suggestions_rank_the_near_skilled_technician_first_with_sentences(team,
     assert any(r.endswith("of driving from the start of the day.") for r in rows[0].reasons)
     assert "Can start at 09:00." in rows[0].reasons
     assert "Lacks the required skill." in rows[2].reasons
+
+
+def test_a_visit_needing_a_senior_goes_only_to_seniors(dispatcher, team, wall_unit):
+    # given Li is a senior on air conditioners and Zhao certified (the default level)
+    west, east = team
+    TechnicianSkill.objects.filter(technician=west).update(level=SkillLevel.SENIOR)
+    visit = make_visit(west.home_center, skill=wall_unit, skill_level=SkillLevel.SENIOR, dlon=0.07)
+    # then Zhao, though nearer, is not eligible, and cannot be given it by hand
+    rows = planning.suggest_for(visit, now=at(7))
+    assert {r.technician.user.username: r.eligible for r in rows} == {"li": True, "zhao": False}
+    with pytest.raises(DomainError, match="not yet at level"):
+        planning.move(visit, east, at(14), dispatcher)
+    # and the day's plan gives it to Li
+    result = planning.plan_center_day(west.home_center, DAY, actor=dispatcher,
+                                      time_limit_s=TIME_LIMIT)  # fmt: skip
+    assert [(p.visit, p.technician) for p in result.placed] == [(visit, west)]
 
 
 def test_an_absent_technician_is_not_suggested(team):

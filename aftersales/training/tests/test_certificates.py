@@ -128,3 +128,27 @@ def test_only_planners_issue(dispatcher, manager, senior_course, tech):
     with pytest.raises(NotAllowed):
         services.issue_certificates(session, actor=dispatcher)
     assert not Certificate.objects.exists()
+
+
+def test_the_certificate_lets_dispatch_give_the_technician_senior_work(
+    manager, dispatcher, senior_course, tech, category
+):
+    """Skills feed dispatch: a visit that needs a senior is refused to a trainee, and
+    scheduled once the senior course's certificate is issued."""
+    from aftersales.dispatch import services as dispatch
+    from aftersales.dispatch.models import Visit
+    from aftersales.testing.factories import ServiceRequestFactory
+
+    TechnicianSkill.objects.create(technician=tech, category=category, level=SkillLevel.TRAINEE)
+    visit = Visit.objects.create(
+        request=ServiceRequestFactory(), center=tech.home_center, skill=category,
+        skill_level=SkillLevel.SENIOR,
+    )  # fmt: skip
+    start = timezone.now() + datetime.timedelta(days=1)
+    with pytest.raises(DomainError, match="not yet at level"):
+        dispatch.schedule(visit, actor=dispatcher, technician=tech, planned_start=start)
+    services.issue_certificates(_held(manager, senior_course, tech), actor=manager)
+    visit.refresh_from_db()
+    dispatch.schedule(visit, actor=dispatcher, technician=tech, planned_start=start)
+    visit.refresh_from_db()
+    assert visit.technician == tech
