@@ -202,43 +202,39 @@ def session_marks(request, pk):
     return redirect("training:session", pk=pk)
 
 
-@plan_required
-@require_POST
-def session_certify(request, pk):
+def _session_action(request, pk, act, done):
+    """POST actions on a session: the service's refusal as an error, else `done(result)`."""
     session = get_object_or_404(Session, pk=pk)
     try:
-        issued = services.issue_certificates(session, actor=request.user)
+        result = act(session, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("%(count)s certificates issued.") % {"count": len(issued)})
+        messages.success(request, done(result))
     return redirect("training:session", pk=pk)
+
+
+@plan_required
+@require_POST
+def session_certify(request, pk):
+    return _session_action(
+        request, pk, services.issue_certificates,
+        lambda issued: _("%(count)s certificates issued.") % {"count": len(issued)},
+    )  # fmt: skip
 
 
 @plan_required
 @require_POST
 def session_open(request, pk):
-    session = get_object_or_404(Session, pk=pk)
-    try:
-        services.open_session(session, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Session open for enrolment."))
-    return redirect("training:session", pk=pk)
+    return _session_action(
+        request, pk, services.open_session, lambda _s: _("Session open for enrolment.")
+    )
 
 
 @plan_required
 @require_POST
 def session_cancel(request, pk):
-    session = get_object_or_404(Session, pk=pk)
-    try:
-        services.cancel_session(session, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Session cancelled."))
-    return redirect("training:session", pk=pk)
+    return _session_action(request, pk, services.cancel_session, lambda _s: _("Session cancelled."))
 
 
 @login_required

@@ -158,3 +158,17 @@ def test_planned_session_opens_before_enrolment(client, manager, course, contact
     session.refresh_from_db()
     assert session.status == SessionStatus.OPEN
     assert services.enrol(session, actor=manager, contact=contact).pk
+
+
+def test_a_planner_cancels_a_session_but_not_one_held(client, manager, course):
+    session = TrainingSessionFactory(course=course)
+    held = TrainingSessionFactory(course=course, status=SessionStatus.HELD)
+    client.force_login(manager)
+    page = client.post(reverse("training:cancel", args=[session.pk]), follow=True)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CANCELLED
+    assert "Session cancelled." in page.content.decode()
+    refused = client.post(reverse("training:cancel", args=[held.pk]), follow=True)
+    held.refresh_from_db()
+    assert held.status == SessionStatus.HELD
+    assert "has been held and cannot be cancelled" in refused.content.decode()
