@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -155,7 +156,9 @@ def job_detail(request, pk):
                 request, _("Checklist completed.") if complete else _("Checklist saved.")
             )
             back = request.POST.get("next", "")
-            if back.startswith("/") and not back.startswith("//"):
+            if back and url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
                 return redirect(back)
             return redirect("maintenance:job", pk=job.pk)
     return render(

@@ -184,3 +184,17 @@ def test_the_checklist_shows_limits_as_people_write_them(client, technician, on_
     client.force_login(technician)
     page = client.get(reverse("maintenance:job", args=[on_site_job.pk])).content.decode()
     assert "5 – 12 °C" in page and "5.000" not in page
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/", "//evil.example/", "/\\evil.example"]
+)
+def test_saving_never_sends_the_technician_to_another_site(
+    client, technician, on_site_job, elsewhere
+):
+    client.force_login(technician)
+    response = client.post(
+        reverse("maintenance:job", args=[on_site_job.pk]), {"version": "1", "next": elsewhere}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("maintenance:job", args=[on_site_job.pk])
