@@ -1,6 +1,7 @@
 """Facts about the HTTP request that several apps need the same way."""
 
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request) -> str:
@@ -20,3 +21,14 @@ def client_ip(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def next_url(request) -> str | None:
+    """The page a form asks to go back to (POST `next`), if it is one of ours; None for
+    another site, however it is spelled (`//evil`, `/\\evil`, `https://evil`)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None

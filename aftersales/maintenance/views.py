@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,6 +13,7 @@ from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.exports import table_response
 from aftersales.core.forms import show_error
+from aftersales.core.http import next_url
 from aftersales.maintenance import selectors, services
 from aftersales.maintenance.filters import JobFilter
 from aftersales.maintenance.forms import ItemFormSet, PlanForm, item_initial, items_of
@@ -155,10 +155,8 @@ def job_detail(request, pk):
             messages.success(
                 request, _("Checklist completed.") if complete else _("Checklist saved.")
             )
-            back = request.POST.get("next", "")
-            if back and url_has_allowed_host_and_scheme(
-                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
+            back = next_url(request)
+            if back:
                 return redirect(back)
             return redirect("maintenance:job", pk=job.pk)
     return render(

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import show_error
+from aftersales.core.http import next_url
 from aftersales.notifications import selectors, services
 from aftersales.notifications.filters import OutboxFilter
 from aftersales.notifications.forms import TemplateForm
@@ -176,10 +176,8 @@ def outbox(request):
 
 
 def _back(request, message: OutboundMessage):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    target = next_url(request)
+    if target:
         return redirect(target)
     if message.request_id:
         return redirect("service:detail", number=message.request.number)

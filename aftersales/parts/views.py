@@ -19,6 +19,7 @@ from aftersales.core.decorators import allowed_if
 from aftersales.core.errors import DomainError
 from aftersales.core.exports import table_response
 from aftersales.core.forms import show_error
+from aftersales.core.http import next_url
 from aftersales.core.lists import filtered_rows
 from aftersales.parts import access, exports, selectors, services
 from aftersales.parts.filters import DefectiveFilter, MoveFilter, StockLevelFilter
@@ -320,8 +321,8 @@ def defective_export(request, fmt):
 
 
 def _back(request, fallback: str, **kwargs):
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    target = next_url(request)
+    if target:
         return redirect(target)
     return redirect(fallback, **kwargs)
 

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from aftersales.core.http import client_ip
+from aftersales.core.http import client_ip, next_url
 
 
 @pytest.mark.parametrize(
@@ -18,3 +18,13 @@ def test_the_client_address_is_the_one_our_own_proxies_saw(settings, proxies, fo
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("/requests/SR-1/", "/requests/SR-1/"), ("/visits/3/?tab=parts", "/visits/3/?tab=parts"),
+     ("", None), ("https://evil.example/", None), ("//evil.example/", None),
+     ("/\\evil.example", None), ("javascript:alert(1)", None)],
+)  # fmt: skip
+def test_forms_go_back_only_to_our_own_pages(rf, target, expected):
+    assert next_url(rf.post("/x/", {"next": target})) == expected
