@@ -568,11 +568,30 @@ def _tell_customer_on_request(alarm: Alarm, request) -> None:
         created_at=alarm.raised_at,
     )
     notify(
-        "agent_reply",
+        "device_alarm",
         request=request,
-        context={"message": words, "replied_by": getattr(settings, "SERVICE_NAME", "")},
+        context=_alarm_context(alarm, ALARM_NEXT_STEP),
         dedupe_key=f"iot-alarm:{alarm.pk}",
     )
+
+
+ALARM_NEXT_STEP = gettext_lazy(
+    "We are taking care of it and will contact you if a technician needs to come."
+)
+MAINTENANCE_NEXT_STEP = gettext_lazy(
+    "We are arranging a maintenance visit and will contact you to agree on a time."
+)
+
+
+def _alarm_context(alarm: Alarm, next_step) -> dict:
+    """The device_alarm message's variables, in the customer's language."""
+    with translation.override(alarm.unit.customer.language or settings.LANGUAGE_CODE):
+        return {
+            "product": alarm.unit.product.name,
+            "serial_number": alarm.unit.serial_number,
+            "problem": alarm.rule.name,
+            "next_step": str(next_step),
+        }
 
 
 def _schedule_maintenance(alarm: Alarm, text: str) -> None:
@@ -586,17 +605,12 @@ def _schedule_maintenance(alarm: Alarm, text: str) -> None:
         alarm.save(update_fields=["request"])
     if alarm.rule.tell_customer:
         notify(
-            "campaign",
+            "device_alarm",
+            request=getattr(job, "request", None),
             customer=alarm.unit.customer,
-            context={
-                "campaign_subject": str(MAINTENANCE_SUBJECT),
-                "campaign_message": _customer_words(alarm),
-            },
+            context=_alarm_context(alarm, MAINTENANCE_NEXT_STEP),
             dedupe_key=f"iot-alarm:{alarm.pk}",
         )
-
-
-MAINTENANCE_SUBJECT = gettext_lazy("We noticed your unit needs maintenance")
 
 
 def clear_for_request(request, at=None) -> int:

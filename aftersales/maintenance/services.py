@@ -682,7 +682,7 @@ def _file_report(job: MaintenanceJob, result, actor):
         passed = job.outcome == "passed"
         content = pdf.report_pdf(job, result)
         title = pdf.title(passed)
-        message = _message(job, result, title)
+        findings = _findings(result)
     attachment = service_services.add_attachment(
         job.request,
         actor=actor,
@@ -690,25 +690,26 @@ def _file_report(job: MaintenanceJob, result, actor):
         visibility=Visibility.PUBLIC,
     )
     notify(
-        "agent_reply",
+        "maintenance_report",
         request=job.request,
         customer=customer,
-        context={"message": message, "replied_by": str(actor.get_full_name() or actor)},
+        context={
+            "report_title": title,
+            "product": job.unit.product.name,
+            "serial_number": job.unit.serial_number,
+            "findings": findings,
+            "technician_name": str(actor.get_full_name() or actor),
+        },
         dedupe_key=f"maintenance-report:{job.pk}",
         attachments=[attachment],
     )
     return attachment
 
 
-def _message(job, result, title) -> str:
+def _findings(result) -> str:
+    """What the email says was found: the failed items, or that all is well."""
     failed = [item["text"] for item in result.items if item.get("passed") is False]
-    lines = [
-        str(_("%(title)s of your %(product)s (%(serial)s) is attached.")
-            % {"title": title, "product": job.unit.product, "serial": job.unit.serial_number})
-    ]  # fmt: skip
     if failed:
-        lines.append(str(_("Items that need corrective action: %(items)s.")
-                         % {"items": "; ".join(failed)}))  # fmt: skip
-    else:
-        lines.append(str(_("All items meet the requirements.")))
-    return "\n".join(lines)
+        return str(_("Items that need corrective action: %(items)s.")
+                   % {"items": "; ".join(failed)})  # fmt: skip
+    return str(_("All items meet the requirements."))

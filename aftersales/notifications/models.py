@@ -35,6 +35,9 @@ class Event(models.TextChoices):
     CUSTOMER_REPLIED = "customer_replied", _("The customer replied")
     PORTAL_INVITE = "portal_invite", _("Invitation to the customer portal")
     PORTAL_CODE = "portal_code", _("Verification code for the customer portal")
+    MAINTENANCE_REPORT = "maintenance_report", _("Maintenance report")
+    DEVICE_ALARM = "device_alarm", _("Problem noticed by remote monitoring")
+    COURSE_SUGGESTED = "course_suggested", _("Training course suggested")
 
 
 # Who a message of each event goes to when the caller names no recipient: the request's
@@ -49,6 +52,9 @@ CUSTOMER_EVENTS = frozenset(
         Event.CAMPAIGN,
         Event.VISIT_REPORT,
         Event.AGENT_REPLY,
+        Event.MAINTENANCE_REPORT,
+        Event.DEVICE_ALARM,
+        Event.COURSE_SUGGESTED,
     }
 )
 # Messages about a person's login rather than a request (email and SMS; the caller always

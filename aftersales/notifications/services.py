@@ -196,6 +196,24 @@ EVENT_VARIABLES = {
         "not_fixed_reason": "需要配件",
         "form_url": "https://service.example.com/requests/attachments/abc123/",
     },
+    Event.MAINTENANCE_REPORT: {
+        "report_title": "维护整改报告",
+        "product": "海川 5匹 风管式中央空调",
+        "serial_number": "HCA25120500011",
+        "findings": "出风口温度（制冷）：15.2 °C，不在 8 – 16 °C 内；商定：下周清洗冷凝器。",
+        "technician_name": "李师傅",
+    },
+    Event.DEVICE_ALARM: {
+        "product": "海川 5匹 风管式中央空调",
+        "serial_number": "HCA25120500011",
+        "problem": "排气温度过高",
+        "next_step": "我们已安排工程师处理，如需上门会提前与您联系。",
+    },
+    Event.COURSE_SUGGESTED: {
+        "course_title": "空调正确使用与日常保养",
+        "course_details": "培训方式：在客户现场；2 学时；费用：包含在您的服务合同中。\n"
+        "近期开班：2026-12-01 14:00，望京街628号（剩余 6 个名额）",
+    },
     Event.CAMPAIGN: {
         "campaign_subject": "您的空调保修即将到期",
         "campaign_message": (

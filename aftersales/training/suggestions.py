@@ -70,19 +70,12 @@ def courses_for(service_request) -> list[Course]:
     return list(courses)
 
 
-def message_text(course: Course, sessions) -> tuple[str, str]:
-    """(subject, text) in the active language."""
-    subject = gettext("Training suggested for you: %(title)s") % {"title": course.title}
+def course_details(course: Course, sessions) -> str:
+    """The course and its coming sessions for the message, in the active language (the
+    message template says the rest)."""
     lines = [
-        gettext(
-            "To help you get the most out of your product and avoid the problem you reported, "
-            'we suggest the course "%(title)s" (%(hours)s hours, %(delivery)s).'
-        )
-        % {
-            "title": course.title,
-            "hours": course.duration_hours,
-            "delivery": course.get_delivery_display(),
-        },  # fmt: skip
+        gettext("%(hours)s hours, %(delivery)s.")
+        % {"hours": course.duration_hours, "delivery": course.get_delivery_display()}
     ]
     if course.description:
         lines.append(course.description)
@@ -93,8 +86,7 @@ def message_text(course: Course, sessions) -> tuple[str, str]:
             lines.append(f"- {when} {s.place}")
     else:
         lines.append(gettext("We will tell you the dates of the next sessions."))
-    lines.append(gettext("Reply to this message or call us to enrol."))
-    return subject, "\n".join(lines)
+    return "\n".join(lines)
 
 
 @transaction.atomic
@@ -115,12 +107,12 @@ def suggest(service_request, course: Course, *, actor) -> CourseSuggestion:
     sessions = list(upcoming_sessions().filter(course=course).select_related("center")[:3])
     customer = service_request.customer
     with translation.override(customer.language or settings.LANGUAGE_CODE):
-        subject, text = message_text(course, sessions)
+        details = course_details(course, sessions)
     notify(
-        "campaign",
+        "course_suggested",
         request=service_request,
         customer=customer,
-        context={"campaign_subject": subject, "campaign_message": text},
+        context={"course_title": course.title, "course_details": details},
         dedupe_key=f"training-suggest:{service_request.pk}:{course.pk}",
     )
     TimelineEvent.objects.create(

@@ -223,7 +223,7 @@ def test_telling_the_customer(unit, rule):
     # In the customer's language (the factory's customers speak Chinese).
     assert "远程监控发现您的设备" in public.body
     events = set(OutboundMessage.objects.filter(request=request).values_list("event", flat=True))
-    assert "agent_reply" in events
+    assert "device_alarm" in events
 
 
 def test_a_batch_takes_few_queries(django_assert_max_num_queries, rule):
@@ -283,7 +283,7 @@ def test_maintenance_with_the_customer_told(unit, rule):
     rule.action, rule.minutes, rule.tell_customer = RuleAction.MAINTENANCE, 0, True
     rule.save()
     send(unit.serial_number, 0, temperature=99)
-    told = OutboundMessage.objects.get(event="campaign", customer=unit.customer)
+    told = OutboundMessage.objects.get(event="device_alarm", customer=unit.customer)
     assert unit.serial_number in told.body
 
 

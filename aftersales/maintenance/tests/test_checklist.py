@@ -41,6 +41,7 @@ def test_all_pass_gives_the_periodic_report_filed_and_mailed(on_site_job, techni
     assert "Corrective-action report" not in text
     assert "冷媒无泄漏" in text and on_site_job.unit.serial_number in text
     message = OutboundMessage.objects.get(dedupe_key=f"maintenance-report:{on_site_job.pk}")
+    assert message.event == "maintenance_report"
     assert message.channel == "email" and message.language == "en"
     assert list(message.attachments.all()) == [report]
     assert "Periodic maintenance report" in message.body

@@ -25,10 +25,10 @@ def test_every_event_has_an_email_in_chinese_and_english(db):
             assert (event, "sms", language) in have
 
 
-@pytest.mark.parametrize("template_id", range(72))
+@pytest.mark.parametrize("template_id", range(90))
 def test_each_seeded_template_renders_with_its_variables(db, template_id):
     templates = list(MessageTemplate.objects.order_by("event", "channel", "language"))
-    assert len(templates) == 72
+    assert len(templates) == 90
     template = templates[template_id]
     services.check_template(template)
     result = services.preview(

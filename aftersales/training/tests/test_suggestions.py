@@ -72,7 +72,7 @@ def test_suggest_sends_message_in_customer_language_and_notes_timeline(
     response = client.post(url, {"course": course.pk})
     assert response.status_code == 302
     message = OutboundMessage.objects.get()
-    assert message.to_address == "buyer@example.com"
+    assert message.event == "course_suggested" and message.to_address == "buyer@example.com"
     assert "KFR operation" in message.body
     assert "Shanghai training room 3" in message.body
     assert "we suggest the course" in message.body  # English: the customer's language
@@ -92,7 +92,7 @@ def test_chinese_customer_gets_chinese(client, agent, op_request, courses):
     client.force_login(agent)
     client.post(reverse("training:suggest", args=[op_request.number]), {"course": courses[1].pk})
     body = OutboundMessage.objects.get().body
-    assert "Air conditioner basics" in body
+    assert "Air conditioner basics" in body and "为您推荐培训课程" in body
 
 
 def test_course_for_another_product_refused(client, agent, op_request, courses):
