@@ -14,35 +14,22 @@ from aftersales.iot import charts
 from aftersales.iot.models import Alarm, MonitorRule, RuleKind, Telemetry, UnitState
 
 
-def usage_hours(unit_ids: Iterable[int]) -> dict[int, float]:
-    """Hours of use last reported by each unit (metric `IOT_HOURS_METRIC`), one query.
-
-    Units that never reported it are left out.
-    """
-    metric = settings.IOT_HOURS_METRIC
-    hours = {}
-    for unit_id, metrics in UnitState.objects.filter(unit_id__in=list(unit_ids)).values_list(
-        "unit_id", "metrics"
-    ):
-        value = (metrics or {}).get(metric)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            hours[unit_id] = float(value)
-    return hours
-
-
 def _hours_in(metrics) -> float | None:
+    """The hours of use in a message's or state's metrics, if it carries a number."""
     value = (metrics or {}).get(settings.IOT_HOURS_METRIC)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return None
 
 
-def usage_rates(
+def usage(
     unit_ids: Iterable[int], *, days: int = 30, now: datetime.datetime | None = None
-) -> dict[int, float]:
-    """Hours of use per day of each unit over the last `days` (from the first reading in
-    that window to its latest state), one query; units with less than a day of history,
-    or whose hours did not grow, are left out."""
+) -> tuple[dict[int, float], dict[int, float]]:
+    """(hours, rates) in one query: the hours of use each unit last reported (metric
+    `IOT_HOURS_METRIC`), and its hours per day over the last `days` (from the first
+    reading in that window to its latest state). Units that never reported hours are
+    left out of both; those with less than a day of history, or whose hours did not
+    grow, out of the rates."""
     now = now or timezone.now()
     first = Telemetry.objects.filter(
         unit_id=OuterRef("unit_id"), at__gte=now - datetime.timedelta(days=days)
@@ -55,15 +42,18 @@ def usage_rates(
         )
         .values_list("unit_id", "last_seen_at", "metrics", "first_at", "first_metrics")
     )
-    rates = {}
+    hours, rates = {}, {}
     for unit_id, last_at, metrics, first_at, first_metrics in rows:
         latest, earliest = _hours_in(metrics), _hours_in(first_metrics)
-        if latest is None or earliest is None or first_at is None:
+        if latest is None:
+            continue
+        hours[unit_id] = latest
+        if earliest is None or first_at is None:
             continue
         span = (last_at - first_at).total_seconds() / 86400
         if span >= 1 and latest > earliest:
             rates[unit_id] = (latest - earliest) / span
-    return rates
+    return hours, rates
 
 
 # --- Monitoring pages -------------------------------------------------------------------

@@ -15,7 +15,7 @@ Decisions (issue 10):
   but without starting the request's on-site clock (a visit a month ahead is not late);
   the request's clocks run from the due week.
 - Plans by hours of use are planned ahead too: at the unit's rate of use over the last
-  30 days (`iot.selectors.usage_rates`), the day it reaches the next multiple; a
+  30 days (`iot.selectors.usage`), the day it reaches the next multiple; a
   multiple once planned is not planned again when the unit gets there.
 """
 
@@ -239,14 +239,14 @@ def _dues(cover, last, hours, rates, today, until) -> list[tuple[datetime.date, 
 def plan_visits(today: datetime.date | None = None, horizon_days: int = 30) -> list:
     """Create the jobs (request + unscheduled visit) of every covered unit due from today
     to `horizon_days` ahead. Idempotent: what exists is not created again."""
-    from aftersales.iot.selectors import usage_hours, usage_rates
+    from aftersales.iot.selectors import usage
 
     today = today or timezone.localdate()
     until = today + datetime.timedelta(days=horizon_days)
     covers = coverage.covered(today)
     last, used, seen = _history(covers)
     by_hours = {cover.unit.pk for cover in covers if cover.plan.every_hours}
-    hours, rates = usage_hours(by_hours), usage_rates(by_hours)
+    hours, rates = usage(by_hours)
     created = []
     for cover in covers:
         if cover.plan.by_contract and cover.contract is None:

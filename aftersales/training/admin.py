@@ -3,22 +3,12 @@ skills they raise go through the services (seats under a row lock, one transacti
 
 from django.contrib import admin
 
+from aftersales.core.admin import ReadOnlyAdmin
 from aftersales.training.models import Certificate, Course, Enrolment, Session, SkillRaise
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Course)
-class CourseAdmin(ReadOnly):
+class CourseAdmin(ReadOnlyAdmin):
     list_display = ["title", "audience", "delivery", "duration_hours", "price", "category",
                     "certifies_level", "active"]  # fmt: skip
     list_filter = ["audience", "delivery", "active"]
@@ -26,14 +16,14 @@ class CourseAdmin(ReadOnly):
 
 
 @admin.register(Session)
-class SessionAdmin(ReadOnly):
+class SessionAdmin(ReadOnlyAdmin):
     list_display = ["course", "starts_at", "trainer", "seats", "status"]
     list_filter = ["status"]
     list_select_related = ["course", "trainer"]
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ReadOnly):
+class EnrolmentAdmin(ReadOnlyAdmin):
     list_display = ["session", "contact", "technician", "price", "contract", "attendance",
                     "result", "score"]  # fmt: skip
     list_filter = ["attendance", "result"]
@@ -41,14 +31,14 @@ class EnrolmentAdmin(ReadOnly):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnly):
+class CertificateAdmin(ReadOnlyAdmin):
     list_display = ["number", "enrolment", "issued_at", "issued_by"]
     search_fields = ["number"]
     list_select_related = ["enrolment__session__course", "issued_by"]
 
 
 @admin.register(SkillRaise)
-class SkillRaiseAdmin(ReadOnly):
+class SkillRaiseAdmin(ReadOnlyAdmin):
     list_display = ["technician", "category", "from_level", "to_level", "certificate",
                     "created_at"]  # fmt: skip
     list_select_related = ["technician__user", "category", "certificate"]
