@@ -1,7 +1,6 @@
 """The job list's filters, shared by the page and the API."""
 
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import Product
@@ -35,5 +34,5 @@ class JobFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         if value:
-            return queryset.filter(status=JobStatus.OPEN, due_on__lt=timezone.localdate())
+            return queryset.filter(MaintenanceJob.overdue_q())
         return queryset

@@ -178,6 +178,15 @@ class MaintenanceJob(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.due_on}"
 
+    @staticmethod
+    def overdue_q() -> Q:
+        """Open and due before today: what the list's "overdue only" shows."""
+        return Q(status=JobStatus.OPEN, due_on__lt=timezone.localdate())
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == JobStatus.OPEN and self.due_on < timezone.localdate()
+
 
 class ChecklistResult(AppendOnlyModel):
     """One saved version of a job's checklist. `items` snapshots each item (text, kind,

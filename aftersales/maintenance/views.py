@@ -37,7 +37,7 @@ def home(request):
     return render(
         request,
         "maintenance/home.html",
-        {"nav": NAV, "filters": filters, "jobs": rows[:LIST_LIMIT], "today": timezone.localdate(),
+        {"nav": NAV, "filters": filters, "jobs": rows[:LIST_LIMIT],
          "limit": LIST_LIMIT, "can_manage": services.can_manage_plans(request.user)},
     )  # fmt: skip
 

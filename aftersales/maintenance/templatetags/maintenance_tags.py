@@ -40,12 +40,10 @@ def unit_maintenance(context, unit):
 
     from aftersales.maintenance import coverage
 
-    today = timezone.localdate()
     return {
         "show": True,
-        "covers": coverage.plans_for_unit(unit, today),
+        "covers": coverage.plans_for_unit(unit, timezone.localdate()),
         "jobs": list(selectors.jobs().filter(unit=unit).order_by("-due_on", "-pk")[:UNIT_JOBS]),
-        "today": today,
     }
 
 
