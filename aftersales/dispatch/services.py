@@ -146,7 +146,8 @@ def default_center(request: ServiceRequest):
     return covering[0] if covering else None
 
 
-def _customer_address(request: ServiceRequest) -> str:
+def customer_address(request: ServiceRequest) -> str:
+    """Where a visit to the request's customer goes, as the visit stores it."""
     customer = request.customer
     parts = (getattr(customer, "location", ""), customer.address)
     return " ".join(part for part in parts if part)[:255]
@@ -226,7 +227,7 @@ def create_visit(
         skill=skill,
         skill_level=skill_level if skill is not None else None,
         onsite_due_at=request.onsite_due_at,
-        address=_customer_address(request),
+        address=customer_address(request),
         created_by=actor,
     )
     _event(

@@ -412,9 +412,9 @@ def _visit(request, center, plan, due_on, actor):
     duration = plan.duration_minutes if plan else 60
     skill = plan.skill if plan and plan.skill_id else None
     level = plan.skill_level if skill is not None else None
-    if actor is not None:
-        from aftersales.dispatch import services as dispatch_services
+    from aftersales.dispatch import services as dispatch_services
 
+    if actor is not None:
         return dispatch_services.create_visit(
             request, actor=actor, center=center, window=window, duration_minutes=duration,
             skill=skill, skill_level=level,
@@ -429,9 +429,7 @@ def _visit(request, center, plan, due_on, actor):
         duration_minutes=duration,
         skill=skill or (request.unit.product.category if request.unit_id else None),
         skill_level=level,
-        address=" ".join(
-            p for p in (getattr(request.customer, "location", ""), request.customer.address) if p
-        )[:255],
+        address=dispatch_services.customer_address(request),
     )
     TimelineEvent.objects.create(
         request=request,
